@@ -1,0 +1,5 @@
+"""Allow `python -m knowyourband`."""
+
+from knowyourband.cli import main
+
+main()
