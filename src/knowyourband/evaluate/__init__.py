@@ -1,0 +1,1 @@
+"""Scoring recognizers on annotated photos: metrics, the benchmark runner, reports and comparisons."""
