@@ -1,0 +1,1 @@
+"""Catalogue collectors: Metal Archives, Discogs and a local folder, with polite HTTP and linking."""
