@@ -23,6 +23,7 @@ from knowyourband.result import Candidate, RecognizedObject, Result
 TOP_K = 10  # the thesis's retrieval success: the expected match among the 10 retrieved
 CURVE_POINTS = 200  # precision–recall points kept per kind for the report's plot
 LATENCY_BINS = 20
+DIFFICULTIES = ("easy", "medium", "hard")
 
 
 @dataclass
@@ -184,11 +185,14 @@ def score_group(photos: list[Photo], preds: dict[int, Prediction]) -> dict:
     }
 
 
-def _by(photos: list[Photo], preds: dict[int, Prediction], key: Callable[[Photo], str]) -> dict:
+def _by(photos: list[Photo], preds: dict[int, Prediction], key: Callable[[Photo], str],
+        order: tuple[str, ...] = ()) -> dict:
     groups: dict[str, list[Photo]] = {}
     for photo in photos:
         groups.setdefault(key(photo), []).append(photo)
-    return {name: score_group(members, preds) for name, members in sorted(groups.items())}
+    # Known levels in their natural order (easy before hard), anything else alphabetically after.
+    names = sorted(groups, key=lambda g: (order.index(g) if g in order else len(order), g))
+    return {name: score_group(groups[name], preds) for name in names}
 
 
 def _curve(ranking: dict) -> list[list[float]]:
@@ -214,7 +218,7 @@ def score(photos: list[Photo], preds: dict[int, Prediction]) -> dict:
     metrics = score_group(photos, preds)
     _, rankings = _detection(photos, preds, with_unknown=True)
     metrics["by_scene"] = _by(photos, preds, lambda p: p.scene)
-    metrics["by_difficulty"] = _by(photos, preds, lambda p: p.difficulty)
+    metrics["by_difficulty"] = _by(photos, preds, lambda p: p.difficulty, DIFFICULTIES)
     metrics["curves"] = {
         "pr": {kind: _curve(rankings[kind]) for kind in KINDS},
         "latency_histogram": _histogram(photos, preds),

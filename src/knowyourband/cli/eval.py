@@ -1,0 +1,78 @@
+"""`kyb eval`: score a recognizer on a benchmark folder, or compare two metrics files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from knowyourband.cli.errors import friendly_errors
+from knowyourband.evaluate.evaluation import METHODS
+
+
+@click.command("eval")
+@click.argument("index_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("bench_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Report folder: predictions.jsonl, metrics.json, report.md, report.html.")
+@click.option("--method", type=click.Choice(METHODS), default="kyb", show_default=True,
+              help="Recognition method (the thesis's baselines: seed-vlad, colour-hist).")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the first N photos (by id).")
+@click.option("--rerun", is_flag=True, help="Replace cached predictions made by another method, index or config.")
+@click.option("--compare", nargs=2, type=click.Path(exists=True, path_type=Path), metavar="A B",
+              help="Print two metrics.json (or report folders) side by side with differences.")
+@click.option("--all", "everything", is_flag=True, help="With --compare: include every scene and difficulty.")
+@friendly_errors
+def eval_cmd(index_dir: Path | None, bench_dir: Path | None, out_dir: Path | None, method: str,
+             limit: int | None, rerun: bool, compare: tuple[Path, Path] | None, everything: bool) -> None:
+    """Run the recognizer on every photo of BENCH_DIR/annotations.json and score it.
+
+    \b
+    kyb eval INDEX_DIR BENCH_DIR --out REPORT_DIR [--method kyb] [--limit N]
+    kyb eval --compare A/metrics.json B/metrics.json
+
+    Predictions are cached in REPORT_DIR: running again re-scores without recognising again.
+    """
+    from rich.console import Console
+
+    console = Console()
+    if compare:
+        if index_dir or bench_dir:
+            raise click.UsageError("--compare takes two metrics files and no INDEX_DIR/BENCH_DIR")
+        from knowyourband.evaluate.compare import compare_table
+        from knowyourband.evaluate.evaluation import load_metrics
+
+        a, b = (load_metrics(p) for p in compare)
+        console.print(compare_table(a, b, str(compare[0]), str(compare[1]), everything=everything))
+        return
+    if index_dir is None or bench_dir is None or out_dir is None:
+        raise click.UsageError("give INDEX_DIR BENCH_DIR --out REPORT_DIR (or --compare A B)")
+    from rich.progress import Progress
+
+    from knowyourband.evaluate.evaluation import evaluate
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(f"recognising ({method})", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        metrics = evaluate(index_dir, bench_dir, out_dir, method=method, limit=limit, rerun=rerun, progress=progress)
+    _summary(console, metrics, out_dir)
+
+
+def _summary(console, metrics: dict, out_dir: Path) -> None:
+    from rich.table import Table
+
+    from knowyourband.evaluate.tables import fmt
+
+    det, ret, e2e, lat = metrics["detection"], metrics["retrieval"], metrics["end_to_end"], metrics["latency_ms"]
+    table = Table(title=f"{metrics['config']['method']} on {metrics['counts']['photos']} photos")
+    for name in ("album top-1", "logo top-1", "e2e precision", "e2e recall", "photo acc.", "mAP@0.5", "p50 ms", "p95 ms"):
+        table.add_column(name, justify="right")
+    table.add_row(fmt(ret["album"]["top1"]), fmt(ret["logo"]["top1"]), fmt(e2e["precision"]), fmt(e2e["recall"]),
+                  fmt(e2e["photo_accuracy"]), fmt(det["map50"]), fmt(lat["p50"], 0), fmt(lat["p95"], 0))
+    console.print(table)
+    if metrics.get("errors"):
+        console.print(f"[yellow]{len(metrics['errors'])} photo(s) failed; see report.md[/]")
+    console.print(f"report: {out_dir / 'report.md'}, {out_dir / 'report.html'}")
