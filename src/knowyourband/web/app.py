@@ -52,7 +52,6 @@ def create_app(settings: Settings, recognizer: SupportsRecognize | None = None) 
         threads=settings.recognition_threads,
         cache_size=settings.cache_size,
         timeout_s=settings.request_timeout_s,
-        max_side=settings.max_side,
     )
 
     @asynccontextmanager

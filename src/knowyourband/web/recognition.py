@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from knowyourband.errors import KybError
-from knowyourband.imageio import load_image
 from knowyourband.result import Result
 
 log = logging.getLogger(__name__)
@@ -39,12 +38,10 @@ class RecognitionService:
         threads: int,
         cache_size: int,
         timeout_s: float,
-        max_side: int,
     ) -> None:
         self.recognizer = recognizer
         self.cache_size = cache_size
         self.timeout_s = timeout_s
-        self.max_side = max_side
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kyb-recognize")
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._running: dict[str, asyncio.Future[dict[str, Any]]] = {}
@@ -79,8 +76,8 @@ class RecognitionService:
 
     def _run(self, data: bytes) -> dict[str, Any]:
         start = time.perf_counter()
-        image = load_image(data, max_side=self.max_side)
-        result = self.recognizer.recognize(image)
+        # The recogniser decodes the bytes itself, at the size its features need (reduced JPEG decode).
+        result = self.recognizer.recognize(data)
         answer = result.to_dict()
         answer.setdefault("timing_ms", {})["request"] = round((time.perf_counter() - start) * 1000, 1)
         return answer

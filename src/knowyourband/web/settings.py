@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -29,7 +29,6 @@ class Settings:
     request_timeout_s: float = 30.0  # queueing + recognition; a phone user gives up long before
     cache_size: int = 256  # recognised photos kept, keyed by content sha256
     max_top: int = 20  # the most candidates per object a client may ask for
-    max_side: int = 2048  # photos are decoded no larger than this (the client downscales to it too)
 
     def __post_init__(self) -> None:
         if self.max_upload_bytes < 1024:
@@ -61,9 +60,6 @@ class Settings:
     def to_env(self) -> dict[str, str]:
         """The environment that makes `from_env` rebuild these settings (for worker processes)."""
         return {ENV_PREFIX + f.name.upper(): str(getattr(self, f.name)) for f in fields(self)}
-
-    def with_(self, **changes: Any) -> "Settings":
-        return replace(self, **changes)
 
 
 def _parse(name: str, raw: str, type_name: Any) -> Any:
