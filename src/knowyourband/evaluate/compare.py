@@ -44,7 +44,7 @@ def compare_table(a: dict, b: dict, name_a: str = "A", name_b: str = "B", everyt
     """Rows for every figure either file has (by_scene/by_difficulty only with `everything`)."""
     fa, fb = flatten(a), flatten(b)
     table = Table(title="kyb eval --compare", show_lines=False)
-    table.add_column("metric")
+    table.add_column("metric", no_wrap=True)
     table.add_column(_label(a, name_a), justify="right")
     table.add_column(_label(b, name_b), justify="right")
     table.add_column("B − A", justify="right")

@@ -43,12 +43,14 @@ def evaluate(
     rerun: bool = False,
     open_recognizer: Callable[[], RecognizerLike] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    extra_config: dict | None = None,
 ) -> dict:
     """Score `method` on the photos of `bench_dir` with the index `index_dir`; write into `out_dir`.
 
     Writes `predictions.jsonl` (the cache), `metrics.json`, `report.md` and `report.html`.
     open_recognizer: a zero-argument function returning an object with `.recognize(path) -> Result`
     and `.config`; by default the real `Recognizer.open(index_dir, method=method)`.
+    extra_config: more provenance to record under `config` (e.g. the benchmark preset).
     Returns the metrics dict.
     """
     index_dir, bench_dir, out_dir = Path(index_dir), Path(bench_dir), Path(out_dir)
@@ -70,6 +72,7 @@ def evaluate(
         "cache_key": key["id"],
         "machine": machine(),
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        **(extra_config or {}),
     }
     metrics = {"config": config, **score(bench.photos, predictions)}
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, allow_nan=False) + "\n", encoding="utf-8")
