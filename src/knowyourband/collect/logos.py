@@ -14,7 +14,7 @@ import numpy as np
 
 INK_CONTRAST = 48  # grey levels from the background colour that count as ink
 MIN_GAP_ROWS = 0.08  # an empty band between stacked logos, as a fraction of the inked height
-MIN_GAP_COLS = 0.35  # between side-by-side logos, as a fraction of the inked height (letters sit closer)
+MIN_GAP_COLS = 1.0  # between side-by-side logos, as a fraction of the inked height (a word space is ~0.3-0.5)
 MIN_GAP_PX = 6
 MIN_PART_INK = 0.10  # a piece with less of the total ink is a decoration (tagline, "TM"), not a logo
 MIN_PART_ASPECT = 1.4  # width / height of a piece that is a logo by itself
