@@ -18,7 +18,7 @@ from knowyourband.evaluate.evaluation import METHODS
 @click.option("--method", type=click.Choice(METHODS), default="kyb", show_default=True,
               help="Recognition method (the thesis's baselines: seed-vlad, colour-hist).")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N photos (by id).")
-@click.option("--rerun", is_flag=True, help="Replace cached predictions made by another method, index or config.")
+@click.option("--rerun", is_flag=True, help="Recognise every photo again, replacing cached predictions (needed after an engine change).")
 @click.option("--compare", nargs=2, type=click.Path(exists=True, path_type=Path), metavar="A B",
               help="Print two metrics.json (or report folders) side by side with differences.")
 @click.option("--all", "everything", is_flag=True, help="With --compare: include every scene and difficulty.")

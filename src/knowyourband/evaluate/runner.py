@@ -96,20 +96,19 @@ def run(
 ) -> tuple[dict[int, Prediction], dict]:
     """Predictions for every photo of `bench`, from the cache where it holds them.
 
-    open_recognizer is called only when some photo still has to be run. The first of those
-    photos is recognised once more beforehand as a warm-up (lazy loads, caches), not timed.
+    rerun: ignore (and replace) any cached predictions. open_recognizer is called only when some
+    photo still has to be run; the first of those photos is recognised once beforehand as an
+    untimed warm-up (lazy loads, caches).
     Returns (photo id → Prediction, the cache header).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / PREDICTIONS
-    header, cached = read_cache(path)
+    header, cached = (None, {}) if rerun else read_cache(path)
     if header is not None and header.get("key", {}).get("id") != key["id"]:
-        if not rerun:
-            raise StalePredictionsError(
-                f"{path} holds predictions of another run ({_differences(header.get('key', {}), key)}); "
-                "pass --rerun to replace them or choose another --out"
-            )
-        header, cached = None, {}
+        raise StalePredictionsError(
+            f"{path} holds predictions of another run ({_differences(header.get('key', {}), key)}); "
+            "pass --rerun to replace them or choose another --out"
+        )
     todo: list[Photo] = [p for p in bench.photos if p.id not in cached]
     if not todo:
         logger.info("all %d photos are in %s; re-scoring only", len(bench.photos), path)
@@ -117,13 +116,10 @@ def run(
     recognizer = open_recognizer()
     config = _canonical(getattr(recognizer, "config", {}))
     if header is not None and _canonical(header.get("recognizer")) != config:
-        if not rerun:
-            raise StalePredictionsError(
-                f"{path} was made with another recognizer configuration; pass --rerun to replace it "
-                "or choose another --out"
-            )
-        header, cached = None, {}
-        todo = list(bench.photos)
+        raise StalePredictionsError(
+            f"{path} was made with another recognizer configuration; pass --rerun to replace it "
+            "or choose another --out"
+        )
     if header is None:
         header = {"format": FORMAT, "version": 1, "key": key, "recognizer": config}
         path.write_text(json.dumps(header) + "\n", encoding="utf-8")
