@@ -67,9 +67,9 @@ function showResult() {
   img.onerror = () => { img.hidden = true; }; // e.g. a HEIC this browser cannot show: outlines still draw
   img.src = photoURL;
   img.alt = "Your photo";
-  drawOverlay($("overlay"), result);
   renderResult(result, $("hits"), $("unknowns"), openBand);
   show("result", "result-title");
+  drawOverlay($("overlay"), result); // after show(): label widths can only be measured on screen
 }
 
 async function openBand(object, candidate, push = true) {

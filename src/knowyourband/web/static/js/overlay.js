@@ -28,10 +28,10 @@ export function drawOverlay(svg, result) {
     const [x0, y0] = topLeft(object.quad, width, height, size);
     group.append(el("circle", { class: "badge", cx: x0, cy: y0, r: size * 0.62 }));
     group.append(el("text", { class: "badge-text", x: x0, y: y0, "font-size": size * 0.8 }, i + 1));
-    const name = object.release ? `${object.band.name} – ${object.release.title}` : object.band.name;
-    const labelY = y0 + size * 0.35;
-    group.append(el("text", { x: x0 + size * 0.9, y: labelY, "font-size": size }, name));
+    const label = el("text", { x: x0 + size * 0.9, y: y0 + size * 0.35, "font-size": size }, object.band.name);
+    group.append(label);
     svg.append(group);
+    keepInside(label, width, size);
   });
 
   for (const region of result.unknown) {
@@ -41,6 +41,16 @@ export function drawOverlay(svg, result) {
     }));
     const y = y0 > size * 1.2 ? y0 - size * 0.3 : y1 + size;
     svg.append(el("text", { x: x0, y, "font-size": size * 0.8 }, unknownLabel(region.kind)));
+  }
+}
+
+/** Slide a label left when it would run off the photo's right edge (needs the SVG on screen). */
+function keepInside(label, width, size) {
+  const length = label.getComputedTextLength();
+  const x = Number(label.getAttribute("x"));
+  if (length && x + length > width - size * 0.2) {
+    label.setAttribute("x", Math.max(size * 0.2, width - size * 0.2 - length));
+    label.setAttribute("y", Number(label.getAttribute("y")) + size * 1.1); // below the badge, not over it
   }
 }
 

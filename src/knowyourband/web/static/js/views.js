@@ -9,9 +9,12 @@ export function h(tag, attrs = {}, ...children) {
     if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? "" : String(value));
   }
-  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  node.append(...present(children));
   return node;
 }
+
+/** Children without the holes that optional parts leave (null, undefined, false), nested lists flattened. */
+const present = (children) => children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false);
 
 const percent = (score) => `${Math.round(score * 100)}%`;
 
@@ -27,11 +30,12 @@ export function hitButton(candidate, thumbs, number, onOpen) {
       : h("span", { class: "num", "aria-label": `number ${number}` }, String(number)),
     logo ? h("img", { class: "thumb", src: logo, alt: `${candidate.band.name} logo`, loading: "lazy" })
       : h("span", { class: "thumb", "aria-hidden": "true" }),
-    h("span", { class: "band-name" }, candidate.band.name),
-    h("span", { class: "sub" },
-      cover ? h("img", { src: cover, alt: `cover of ${candidate.release.title}`, loading: "lazy" }) : null,
-      h("span", {}, album),
-      h("span", {}, `· ${percent(candidate.score)} sure`)));
+    h("span", { class: "hit-text" },
+      h("span", { class: "band-name" }, candidate.band.name),
+      h("span", { class: "sub" },
+        cover ? h("img", { src: cover, alt: `cover of ${candidate.release.title}`, loading: "lazy" }) : null,
+        h("span", {}, album)),
+      h("span", { class: "confidence" }, `${percent(candidate.score)} sure`)));
 }
 
 export function renderResult(result, hitsList, unknownList, onOpen) {
@@ -68,7 +72,7 @@ function sourceLinks(sources) {
 export function renderBand(container, band, object, shown, thumbs, onCandidate) {
   const logo = band.logos?.[0]?.thumbnail;
   const others = object ? object.candidates.filter((c) => c.reference_id !== shown.reference_id) : [];
-  container.replaceChildren(
+  container.replaceChildren(...present([
     h("h1", { id: "band-name", tabindex: "-1" }, band.name),
     logo ? h("img", { class: "detail-logo", src: logo, alt: `${band.name} logo` }) : null,
     shown?.release ? h("p", {}, `This looks like the cover of “${shown.release.title}” (${percent(shown.score)} sure).`)
@@ -86,5 +90,5 @@ export function renderBand(container, band, object, shown, thumbs, onCandidate) 
       h("span", {}, h("strong", {}, r.title), h("br"),
         [r.year, r.type].filter(Boolean).join(" · "))))) : h("p", {}, "No releases in the catalogue."),
     sourceLinks(band.sources),
-  );
+  ]));
 }

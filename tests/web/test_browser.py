@@ -1,0 +1,80 @@
+"""The phone client in real headless Chromium against a real `kyb serve` on 127.0.0.1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def phone(live_server):
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (bash tasks.sh setup installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                      is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page, errors
+        context.close()
+        browser.close()
+
+
+def test_photo_to_band_page(phone, live_server, tiny_index, tmp_path):
+    page, errors = phone
+    photo = tmp_path / "poster.jpg"
+    photo.write_bytes(tiny_index.photo)
+    page.goto(live_server + "/")
+    assert page.get_by_text("Take a photo").is_visible() and page.get_by_text("Choose a photo").is_visible()
+
+    page.set_input_files("#library", str(photo))
+    page.wait_for_selector("#view-result:not([hidden])")
+    hit = page.locator("#hits .hit").first
+    assert tiny_index.band_name in hit.inner_text()
+    assert "%" in hit.inner_text()
+    assert page.locator("#overlay polygon.known").count() >= 1
+    assert tiny_index.band_name in page.locator("#overlay").text_content()
+    page.screenshot(path=str(tmp_path / "result.png"), full_page=True)
+
+    hit.click()
+    page.wait_for_selector("#view-detail:not([hidden])")
+    assert page.locator("#band-name").inner_text() == tiny_index.band_name
+    assert page.get_by_role("heading", name="Discography").is_visible()
+    page.screenshot(path=str(tmp_path / "detail.png"), full_page=True)
+
+    page.go_back()  # the phone's back button returns to the photo
+    page.wait_for_selector("#view-result:not([hidden])")
+    assert errors == []
+
+
+def test_photo_without_bands(phone, live_server, blank_photo, tmp_path):
+    page, errors = phone
+    photo = tmp_path / "wall.jpg"
+    photo.write_bytes(blank_photo)
+    page.goto(live_server + "/")
+    page.set_input_files("#camera", str(photo))
+    page.wait_for_selector("#view-result:not([hidden])")
+    assert page.locator("#result-title").inner_text() == "No known band found"
+    assert page.locator("#overlay polygon").count() == 0
+    assert errors == []
+
+
+def test_a_text_file_shows_a_message(phone, live_server, tmp_path):
+    page, _ = phone
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a photo")
+    page.goto(live_server + "/")
+    page.set_input_files("#library", str(notes))
+    assert "not a photo" in page.locator("#error").inner_text()
