@@ -52,36 +52,34 @@ def _entries_from_layout(root: Path) -> list[dict[str, Any]]:
     return entries
 
 
-def _builder_from_layout(root: Path, builder: CatalogBuilder) -> list[tuple[dict[str, Any], Path]]:
-    pending = []
+# (reference, image path, band, release): the band and release enter the catalogue only with a readable image.
+Pending = list[tuple[dict[str, Any], Path, dict[str, Any], dict[str, Any] | None]]
+
+
+def _from_layout(root: Path) -> Pending:
+    pending: Pending = []
     now = utc_now()
     for entry in _entries_from_layout(root):
         band_id = "folder-band-" + _hash(name_key(entry["band"]))
-        builder.add_band({"id": band_id, "name": entry["band"],
-                          "sources": [{"name": "folder", "url": entry["path"].parent.resolve().as_uri(), "fetched": now}]})
-        release_id = None
+        band = {"id": band_id, "name": entry["band"],
+                "sources": [{"name": "folder", "url": entry["path"].parent.resolve().as_uri(), "fetched": now}]}
+        release = None
         if entry["kind"] == "album":
-            release_id = "folder-release-" + _hash(band_id, title_key(entry["title"]))
-            builder.add_release({"id": release_id, "band_id": band_id, "title": entry["title"],
-                                 "year": entry["year"], "sources": []})
+            release = {"id": "folder-release-" + _hash(band_id, title_key(entry["title"])), "band_id": band_id,
+                       "title": entry["title"], "year": entry["year"], "sources": []}
         relative = entry["path"].relative_to(root).as_posix()
         reference = {"id": "folder-ref-" + _hash(relative), "kind": entry["kind"], "band_id": band_id,
-                     "release_id": release_id, "distractor": False, "source_url": None}
-        pending.append((reference, entry["path"]))
+                     "release_id": release["id"] if release else None, "distractor": False, "source_url": None}
+        pending.append((reference, entry["path"], band, release))
     return pending
 
 
-def _builder_from_csv(csv_path: Path, builder: CatalogBuilder) -> list[tuple[dict[str, Any], Path]]:
+def _from_csv(csv_path: Path) -> Pending:
     source = load_source(csv_path)
-    for band in source.bands:
-        builder.add_band(band)
-    for release in source.releases:
-        builder.add_release(release)
-    pending = []
-    for ref in source.references:
-        image = Path(ref.pop("image"))
-        pending.append((ref, image))
-    return pending
+    bands = {band["id"]: band for band in source.bands}
+    releases = {release["id"]: release for release in source.releases}
+    return [(ref, Path(ref.pop("image")), bands[ref["band_id"]], releases.get(ref.get("release_id") or ""))
+            for ref in source.references]
 
 
 def collect(root: Path, out_dir: Path) -> CatalogBuilder:
@@ -91,14 +89,17 @@ def collect(root: Path, out_dir: Path) -> CatalogBuilder:
     out_dir.mkdir(parents=True, exist_ok=True)
     builder = CatalogBuilder.open(out_dir, out_dir.name, {"command": "kyb collect folder", "path": str(root)})
     csv_path = root / "catalog.csv"
-    pending = _builder_from_csv(csv_path, builder) if csv_path.is_file() else _builder_from_layout(root, builder)
-    for reference, path in pending:
+    pending = _from_csv(csv_path) if csv_path.is_file() else _from_layout(root)
+    for reference, path, band, release in pending:
         data = path.read_bytes() if path.is_file() else b""
         image = images.decode(data)
         if image is None:
             log.warning("%s is missing or not a readable image; skipped", path)
             builder.add_missing(path.resolve().as_uri(), 0, f"{reference['kind']} image {reference['id']}")
             continue
+        builder.add_band(band)
+        if release is not None:
+            builder.add_release(release)
         stored = images.store(data, image, out_dir / FOLDERS[reference["kind"]] / reference["id"])
         reference.update({"image": stored.relative_to(out_dir).as_posix(),
                           "phash": to_hex(phash(images.grey_array(image)))})

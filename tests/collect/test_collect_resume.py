@@ -1,0 +1,56 @@
+"""Interrupt and resume: kill -9 a collector mid-run, rerun it, and nothing answered is asked again."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from collect_replay import ReplayServer
+
+from knowyourband.catalog.source import load_source
+
+
+def _command(server: ReplayServer, out: Path, band_id: str) -> list[str]:
+    return [sys.executable, "-m", "knowyourband", "collect", "metal-archives", "--band-id", band_id,
+            "--base-url", server.url, "--delay", "0", "--out", str(out)]
+
+
+def test_kill_minus_9_then_resume(replay: ReplayServer, tmp_path: Path) -> None:
+    out = tmp_path / "X"
+    subprocess.run(_command(replay, out, "122302"), check=True, capture_output=True, timeout=60)
+    before = (out / "catalog.json").read_bytes()
+
+    hanging = "/albums/view/id/618"  # the 37th of Death's 58 album pages
+    replay.hang_paths.add(hanging)
+    process = subprocess.Popen(_command(replay, out, "141"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while hanging not in replay.log and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert hanging in replay.log, "the collector never reached the hanging page"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    answered = Counter(replay.log[: replay.log.index(hanging)])
+    assert answered["/band/view/id/141"] == 1 and sum(answered.values()) > 30
+
+    assert (out / "catalog.json").read_bytes() == before  # the old catalogue, whole
+    load_source(out / "catalog.json")
+    assert not list(out.rglob("*.tmp"))  # no half-written file is left where a reader looks
+
+    replay.hang.set()
+    replay.hang_paths.clear()
+    start = len(replay.log)
+    subprocess.run(_command(replay, out, "141"), check=True, capture_output=True, timeout=60)
+    again = Counter(replay.log[start:])
+    repeated = {path for path in again if path in answered}
+    assert not repeated, f"asked again after resuming: {sorted(repeated)}"
+    assert again[hanging] == 1
+
+    source = load_source(out / "catalog.json")
+    assert {b["id"] for b in source.bands} == {"ma-band-122302", "ma-band-141"}
+    assert len(source.releases) == 5 + 58
+    assert {"ma-logo-141", "ma-cover-618"} <= {r["id"] for r in source.references}
