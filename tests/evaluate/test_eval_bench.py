@@ -44,8 +44,9 @@ def _fake_run(root: Path, preset: str, method: str, album_top1: float) -> None:
     index = root / "index"
     index.mkdir(exist_ok=True)
     (index / "manifest.json").write_text(json.dumps({"counts": {"references": 1234}}))
-    evaluate(index, photos, root / preset / f"eval-{method}", method=method,
-             open_recognizer=lambda: GroundTruthEcho(photos))
+    evaluate(
+        index, photos, root / preset / f"eval-{method}", method=method, open_recognizer=lambda: GroundTruthEcho(photos)
+    )
     path = root / preset / f"eval-{method}" / "metrics.json"
     m = json.loads(path.read_text())
     m["retrieval"]["album"]["top1"] = album_top1

@@ -47,7 +47,9 @@ def test_eval_usage_errors(tmp_path: Path):
     index, bench = _setup(tmp_path)
     res = CliRunner(env=WIDE).invoke(main, ["eval", str(index), str(bench)])
     assert res.exit_code == 2 and "--out" in res.output
-    missing = CliRunner(env=WIDE).invoke(main, ["eval", str(tmp_path / "nope"), str(bench), "--out", str(tmp_path / "r")])
+    missing = CliRunner(env=WIDE).invoke(
+        main, ["eval", str(tmp_path / "nope"), str(bench), "--out", str(tmp_path / "r")]
+    )
     assert missing.exit_code == 1 and "kyb index build" in missing.output
     (bench / "annotations.json").unlink()
     res = CliRunner(env=WIDE).invoke(main, ["eval", str(index), str(bench), "--out", str(tmp_path / "r")])
@@ -60,7 +62,9 @@ def test_compare_prints_both_and_differences(tmp_path: Path):
     b = dict(a, end_to_end=dict(a["end_to_end"], recall=a["end_to_end"]["recall"] + 0.25))
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "metrics.json").write_text(json.dumps(b))
-    res = CliRunner(env=WIDE).invoke(main, ["eval", "--compare", str(tmp_path / "a" / "metrics.json"), str(tmp_path / "b")])
+    res = CliRunner(env=WIDE).invoke(
+        main, ["eval", "--compare", str(tmp_path / "a" / "metrics.json"), str(tmp_path / "b")]
+    )
     assert res.exit_code == 0, res.output
     assert "end_to_end.recall" in res.output and "+0.250" in res.output
     assert "detection.map50" in res.output and "by_scene" not in res.output

@@ -32,20 +32,46 @@ def write_bench(root: Path, n: int = 6) -> Path:
     for i in range(1, n + 1):
         Image.new("RGB", (320, 240), (20 * i, 40, 60)).save(root / f"{i:06d}.jpg")
         scene = "none" if i == n else ("cd_hand" if i % 2 else "tshirt")
-        images.append({"id": i, "file_name": f"{i:06d}.jpg", "width": 320, "height": 240, "scene": scene,
-                       "difficulty": "easy" if i <= 3 else "hard", "exif_orientation": 1})
+        images.append(
+            {
+                "id": i,
+                "file_name": f"{i:06d}.jpg",
+                "width": 320,
+                "height": 240,
+                "scene": scene,
+                "difficulty": "easy" if i <= 3 else "hard",
+                "exif_orientation": 1,
+            }
+        )
         if i == n:
             continue
         kind = "album" if i % 2 else "logo"
-        annotations.append({"id": i, "image_id": i, "kind": kind, "category_id": 1 if kind == "album" else 2,
-                            "reference_id": f"ref{i:05d}", "band_id": f"b{i:05d}",
-                            "release_id": f"r{i:05d}" if kind == "album" else None,
-                            "bbox": [10, 20, 100, 80], "quad": [[10, 20], [110, 20], [110, 100], [10, 100]],
-                            "area": 8000.0, "occluded": 0.0})
-    (root / "annotations.json").write_text(json.dumps(
-        {"info": {"generator": "test", "seed": 0, "count": n}, "catalog": "../catalog/catalog.json",
-         "categories": [{"id": 1, "name": "album"}, {"id": 2, "name": "logo"}],
-         "images": images, "annotations": annotations}))
+        annotations.append(
+            {
+                "id": i,
+                "image_id": i,
+                "kind": kind,
+                "category_id": 1 if kind == "album" else 2,
+                "reference_id": f"ref{i:05d}",
+                "band_id": f"b{i:05d}",
+                "release_id": f"r{i:05d}" if kind == "album" else None,
+                "bbox": [10, 20, 100, 80],
+                "quad": [[10, 20], [110, 20], [110, 100], [10, 100]],
+                "area": 8000.0,
+                "occluded": 0.0,
+            }
+        )
+    (root / "annotations.json").write_text(
+        json.dumps(
+            {
+                "info": {"generator": "test", "seed": 0, "count": n},
+                "catalog": "../catalog/catalog.json",
+                "categories": [{"id": 1, "name": "album"}, {"id": 2, "name": "logo"}],
+                "images": images,
+                "annotations": annotations,
+            }
+        )
+    )
     return root
 
 
@@ -71,8 +97,20 @@ class GroundTruthEcho:
             right_release = ReleaseRef(2, gt.identity, "Album") if gt.kind == "album" else None
             release = ReleaseRef(1, "r09999", "Other") if photo.id == 3 else right_release
             right = Candidate(2, "ref2", band, right_release, 0.4)
-            objects.append(RecognizedObject(gt.kind, 0.9, 40, list(gt.box), [], 1, "ref1", band, release,
-                                            [Candidate(1, "ref1", band, release, 0.9), right]))
+            objects.append(
+                RecognizedObject(
+                    gt.kind,
+                    0.9,
+                    40,
+                    list(gt.box),
+                    [],
+                    1,
+                    "ref1",
+                    band,
+                    release,
+                    [Candidate(1, "ref1", band, release, 0.9), right],
+                )
+            )
         return Result(width, height, objects, [], {"total": 1.0})
 
 
@@ -93,8 +131,13 @@ def test_evaluate_writes_metrics_and_reports(setup):
     on_disk = json.loads((out / "metrics.json").read_text())
     for section, keys in REQUIRED.items():
         assert keys <= set(on_disk[section])
-    assert {"top1", "top10"} <= set(on_disk["retrieval"]["album"]) and {"top1", "top10"} <= set(on_disk["retrieval"]["logo"])
-    assert set(on_disk["by_scene"]) == {"cd_hand", "tshirt", "none"} and set(on_disk["by_difficulty"]) == {"easy", "hard"}
+    assert {"top1", "top10"} <= set(on_disk["retrieval"]["album"]) and {"top1", "top10"} <= set(
+        on_disk["retrieval"]["logo"]
+    )
+    assert set(on_disk["by_scene"]) == {"cd_hand", "tshirt", "none"} and set(on_disk["by_difficulty"]) == {
+        "easy",
+        "hard",
+    }
     # 5 objects: photo 3 names the wrong release (right one 2nd), photo 4 failed.
     assert m["end_to_end"]["recall"] == pytest.approx(3 / 5)
     assert m["end_to_end"]["precision"] == pytest.approx(3 / 4)
@@ -108,8 +151,11 @@ def test_evaluate_writes_metrics_and_reports(setup):
     report = (out / "report.md").read_text()
     assert "Detection" in report and "By scene" in report and "000004.jpg" in report
     html = (out / "report.html").read_text()
-    assert html.count("<svg") == 4 and "<script" not in html and "http://" not in html.replace(
-        'xmlns="http://www.w3.org/2000/svg"', "")
+    assert (
+        html.count("<svg") == 4
+        and "<script" not in html
+        and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    )
     assert len((out / PREDICTIONS).read_text().splitlines()) == 1 + 6
 
 

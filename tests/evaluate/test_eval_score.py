@@ -28,8 +28,12 @@ def _no_nan(metrics: dict) -> None:
 
 def test_perfect_predictions_score_one(make):
     photos = [make.photo(1, ("album", [0, 0, 100, 100], "r00001"), ("logo", [200, 0, 400, 50], "b00002"))]
-    preds = {1: Prediction(make.result(make.obj("album", [0, 0, 100, 100], "r00001"),
-                                        make.obj("logo", [200, 0, 400, 50], "b00002")), latency_ms=100.0)}
+    preds = {
+        1: Prediction(
+            make.result(make.obj("album", [0, 0, 100, 100], "r00001"), make.obj("logo", [200, 0, 400, 50], "b00002")),
+            latency_ms=100.0,
+        )
+    }
     m = score(photos, preds)
     assert m["detection"]["map50"] == pytest.approx(1.0)
     assert m["retrieval"]["album"]["top1"] == 1.0 and m["retrieval"]["logo"]["top10"] == 1.0
@@ -40,8 +44,14 @@ def test_perfect_predictions_score_one(make):
 
 def test_duplicate_detection_is_a_false_positive(make):
     photos = [make.photo(1, ("logo", [0, 0, 100, 40], "b00001"))]
-    preds = {1: Prediction(make.result(make.obj("logo", [0, 0, 100, 40], "b00001", score=0.9),
-                                        make.obj("logo", [2, 0, 100, 40], "b00001", score=0.8)))}
+    preds = {
+        1: Prediction(
+            make.result(
+                make.obj("logo", [0, 0, 100, 40], "b00001", score=0.9),
+                make.obj("logo", [2, 0, 100, 40], "b00001", score=0.8),
+            )
+        )
+    }
     m = score(photos, preds)
     assert m["detection"]["precision"] == pytest.approx(0.5)
     assert m["detection"]["recall"] == pytest.approx(1.0)
@@ -76,8 +86,10 @@ def test_right_identity_wrong_kind_or_place(make):
 
 def test_unknown_regions_count_for_detection_only(make):
     photos = [make.photo(1, ("logo", [0, 0, 100, 40], "b00001"), ("album", [200, 200, 300, 300], "r00002"))]
-    res = make.result(make.obj("album", [200, 200, 300, 300], "r00002", score=0.9),
-                      unknowns=[make.unknown("logo", [0, 0, 100, 40], 0.4)])
+    res = make.result(
+        make.obj("album", [200, 200, 300, 300], "r00002", score=0.9),
+        unknowns=[make.unknown("logo", [0, 0, 100, 40], 0.4)],
+    )
     m = score(photos, {1: Prediction(res)})
     assert m["detection"]["recall"] == 1.0 and m["detection"]["map50"] == pytest.approx(1.0)
     assert m["detection_identified"]["recall"] == pytest.approx(0.5)
@@ -111,18 +123,30 @@ def test_empty_predictions_give_zeros_not_nan(make):
         assert m["detection"]["precision"] == 0.0 and m["detection"]["recall"] == 0.0
         assert m["retrieval"]["logo"]["top1"] == 0.0
         assert m["end_to_end"] == pytest.approx(
-            {"precision": 0.0, "recall": 0.0, "f1": 0.0, "photo_accuracy": 0.0, "thesis_accuracy": 0.0,
-             "reported": 0, "correct": 0})
+            {
+                "precision": 0.0,
+                "recall": 0.0,
+                "f1": 0.0,
+                "photo_accuracy": 0.0,
+                "thesis_accuracy": 0.0,
+                "reported": 0,
+                "correct": 0,
+            }
+        )
         assert m["latency_ms"]["p50"] is None
     assert m["errors"] == [{"file_name": "000002.png", "error": "boom"}]
     _no_nan(score([], {}))
 
 
 def test_groups_by_scene_and_difficulty(make):
-    photos = [make.photo(1, ("album", [0, 0, 50, 50], "r00001"), scene="cd_hand", difficulty="easy"),
-              make.photo(2, ("album", [0, 0, 50, 50], "r00002"), scene="shelf", difficulty="hard")]
-    preds = {1: Prediction(make.result(make.obj("album", [0, 0, 50, 50], "r00001")), latency_ms=10.0),
-             2: Prediction(make.result(), latency_ms=30.0)}
+    photos = [
+        make.photo(1, ("album", [0, 0, 50, 50], "r00001"), scene="cd_hand", difficulty="easy"),
+        make.photo(2, ("album", [0, 0, 50, 50], "r00002"), scene="shelf", difficulty="hard"),
+    ]
+    preds = {
+        1: Prediction(make.result(make.obj("album", [0, 0, 50, 50], "r00001")), latency_ms=10.0),
+        2: Prediction(make.result(), latency_ms=30.0),
+    }
     m = score(photos, preds)
     assert set(m["by_scene"]) == {"cd_hand", "shelf"} and set(m["by_difficulty"]) == {"easy", "hard"}
     assert m["by_scene"]["cd_hand"]["end_to_end"]["recall"] == 1.0

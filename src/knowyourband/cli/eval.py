@@ -13,18 +13,44 @@ from knowyourband.evaluate.evaluation import METHODS
 @click.command("eval")
 @click.argument("index_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.argument("bench_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Report folder: predictions.jsonl, metrics.json, report.md, report.html.")
-@click.option("--method", type=click.Choice(METHODS), default="kyb", show_default=True,
-              help="Recognition method (the thesis's baselines: seed-vlad, colour-hist).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Report folder: predictions.jsonl, metrics.json, report.md, report.html.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(METHODS),
+    default="kyb",
+    show_default=True,
+    help="Recognition method (the thesis's baselines: seed-vlad, colour-hist).",
+)
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N photos (by id).")
-@click.option("--rerun", is_flag=True, help="Recognise every photo again, replacing cached predictions (needed after an engine change).")
-@click.option("--compare", nargs=2, type=click.Path(exists=True, path_type=Path), metavar="A B",
-              help="Print two metrics.json (or report folders) side by side with differences.")
+@click.option(
+    "--rerun",
+    is_flag=True,
+    help="Recognise every photo again, replacing cached predictions (needed after an engine change).",
+)
+@click.option(
+    "--compare",
+    nargs=2,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="A B",
+    help="Print two metrics.json (or report folders) side by side with differences.",
+)
 @click.option("--all", "everything", is_flag=True, help="With --compare: include every scene and difficulty.")
 @friendly_errors
-def eval_cmd(index_dir: Path | None, bench_dir: Path | None, out_dir: Path | None, method: str,
-             limit: int | None, rerun: bool, compare: tuple[Path, Path] | None, everything: bool) -> None:
+def eval_cmd(
+    index_dir: Path | None,
+    bench_dir: Path | None,
+    out_dir: Path | None,
+    method: str,
+    limit: int | None,
+    rerun: bool,
+    compare: tuple[Path, Path] | None,
+    everything: bool,
+) -> None:
     """Run the recognizer on every photo of BENCH_DIR/annotations.json and score it.
 
     \b
@@ -68,10 +94,27 @@ def _summary(console, metrics: dict, out_dir: Path) -> None:
 
     det, ret, e2e, lat = metrics["detection"], metrics["retrieval"], metrics["end_to_end"], metrics["latency_ms"]
     table = Table(title=f"{metrics['config']['method']} on {metrics['counts']['photos']} photos")
-    for name in ("album top-1", "logo top-1", "e2e precision", "e2e recall", "photo acc.", "mAP@0.5", "p50 ms", "p95 ms"):
+    for name in (
+        "album top-1",
+        "logo top-1",
+        "e2e precision",
+        "e2e recall",
+        "photo acc.",
+        "mAP@0.5",
+        "p50 ms",
+        "p95 ms",
+    ):
         table.add_column(name, justify="right")
-    table.add_row(fmt(ret["album"]["top1"]), fmt(ret["logo"]["top1"]), fmt(e2e["precision"]), fmt(e2e["recall"]),
-                  fmt(e2e["photo_accuracy"]), fmt(det["map50"]), fmt(lat["p50"], 0), fmt(lat["p95"], 0))
+    table.add_row(
+        fmt(ret["album"]["top1"]),
+        fmt(ret["logo"]["top1"]),
+        fmt(e2e["precision"]),
+        fmt(e2e["recall"]),
+        fmt(e2e["photo_accuracy"]),
+        fmt(det["map50"]),
+        fmt(lat["p50"], 0),
+        fmt(lat["p95"], 0),
+    )
     console.print(table)
     if metrics.get("errors"):
         console.print(f"[yellow]{len(metrics['errors'])} photo(s) failed; see report.md[/]")

@@ -62,30 +62,37 @@ def _check_same(path: Path, found: dict, wanted: dict) -> None:
 def catalog_step(preset: Preset, root: Path) -> Path:
     """root/catalog/catalog.json, generated unless already there with the same settings."""
     path = root / "catalog" / "catalog.json"
-    wanted = {"seed": preset.catalog_seed, "bands": preset.bands, "albums_per_band": preset.albums_per_band,
-              "distractors": preset.distractors}
+    wanted = {
+        "seed": preset.catalog_seed,
+        "bands": preset.bands,
+        "albums_per_band": preset.albums_per_band,
+        "distractors": preset.distractors,
+    }
     if path.is_file():
         _check_same(path, json.loads(path.read_text(encoding="utf-8")).get("generator", {}), wanted)
         logger.info("catalogue: %s exists, skipped", path)
         return path
     from knowyourband.synth.catalog import generate_catalog
 
-    return generate_catalog(path.parent, preset.bands, preset.albums_per_band, preset.catalog_seed,
-                            preset.distractors)
+    return generate_catalog(path.parent, preset.bands, preset.albums_per_band, preset.catalog_seed, preset.distractors)
 
 
 def photos_step(preset: Preset, catalog: Path, root: Path) -> Path:
     """root/photos/annotations.json and its photos, generated unless already there."""
     path = root / "photos" / "annotations.json"
     if path.is_file():
-        _check_same(path, json.loads(path.read_text(encoding="utf-8")).get("info", {}),
-                    {"seed": preset.photos_seed, "count": preset.photos})
+        _check_same(
+            path,
+            json.loads(path.read_text(encoding="utf-8")).get("info", {}),
+            {"seed": preset.photos_seed, "count": preset.photos},
+        )
         logger.info("photos: %s exists, skipped", path)
         return path
     from knowyourband.synth.photos import generate_photos
 
-    return generate_photos(path.parent, catalog, preset.photos, preset.photos_seed, megapixels=preset.megapixels,
-                           workers=2)
+    return generate_photos(
+        path.parent, catalog, preset.photos, preset.photos_seed, megapixels=preset.megapixels, workers=2
+    )
 
 
 def index_step(catalog: Path, root: Path) -> tuple[Path, float | None]:
@@ -102,8 +109,9 @@ def index_step(catalog: Path, root: Path) -> tuple[Path, float | None]:
     return out, round(time.perf_counter() - start, 2)
 
 
-def eval_step(index: Path, bench: Path, out: Path, method: str, rerun: bool, limit: int | None,
-              extra_config: dict) -> dict:
+def eval_step(
+    index: Path, bench: Path, out: Path, method: str, rerun: bool, limit: int | None, extra_config: dict
+) -> dict:
     from knowyourband.evaluate.evaluation import evaluate
 
     return evaluate(index, bench, out, method=method, limit=limit, rerun=rerun, extra_config=extra_config)
@@ -151,11 +159,15 @@ def results_table(out: Path) -> str:
             )
     if not rows:
         return "No benchmark results yet: run `bash tasks.sh bench`."
-    header = ("| preset | method | references | photos | album top-1 | logo top-1 | e2e precision | e2e recall "
-              "| photo acc. | mAP@0.5 | p50 ms | p95 ms |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    where = (f"Measured by `bash tasks.sh bench` on {machine['cpu']} ({machine['cores']} cores), Python "
-             f"{machine['python']}, kyb {machine['kyb']}, commit {machine['git_commit'] or 'unknown'}; "
-             "latency is the whole recognize call per photo, one run (see docs/evaluation.md).")
+    header = (
+        "| preset | method | references | photos | album top-1 | logo top-1 | e2e precision | e2e recall "
+        "| photo acc. | mAP@0.5 | p50 ms | p95 ms |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
+    where = (
+        f"Measured by `bash tasks.sh bench` on {machine['cpu']} ({machine['cores']} cores), Python "
+        f"{machine['python']}, kyb {machine['kyb']}, commit {machine['git_commit'] or 'unknown'}; "
+        "latency is the whole recognize call per photo, one run (see docs/evaluation.md)."
+    )
     return "\n".join([header, *rows, "", where])
 
 
@@ -176,13 +188,19 @@ def update_readme(readme: Path, block: str) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("bench"), show_default=True)
 @click.option("--rerun", is_flag=True, help="Recognise again even where cached predictions exist.")
 @click.option("--limit", type=click.IntRange(min=1), help="Only the first N photos (a quick look; not for the README).")
-@click.option("--readme", type=click.Path(dir_okay=False, path_type=Path), default=Path("README.md"),
-              show_default=True, help="README whose results table to rewrite (presets meant for it only).")
+@click.option(
+    "--readme",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("README.md"),
+    show_default=True,
+    help="README whose results table to rewrite (presets meant for it only).",
+)
 @click.option("-v", "--verbose", count=True)
 def cli(preset_name: str, methods: str, out: Path, rerun: bool, limit: int | None, readme: Path, verbose: int) -> None:
     """Regenerate a KYB-Synth benchmark, score each method on it and update the README's table."""
-    logging.basicConfig(level=logging.INFO if verbose == 0 else logging.DEBUG,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose == 0 else logging.DEBUG, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     chosen = [m.strip() for m in methods.split(",") if m.strip()]
     unknown = sorted(set(chosen) - set(METHODS))
     if unknown:
@@ -193,10 +211,12 @@ def cli(preset_name: str, methods: str, out: Path, rerun: bool, limit: int | Non
     except KybError as exc:
         raise click.ClickException(str(exc)) from exc
     for m in results:
-        click.echo(f"{preset.name} {m['config']['method']}: album top-1 {_cell(m['retrieval']['album']['top1'])}, "
-                   f"logo top-1 {_cell(m['retrieval']['logo']['top1'])}, e2e P/R {_cell(m['end_to_end']['precision'])}/"
-                   f"{_cell(m['end_to_end']['recall'])}, p50 {_cell(m['latency_ms']['p50'], 0)} ms "
-                   f"→ {out / preset.name / ('eval-' + m['config']['method'])}/report.html")
+        click.echo(
+            f"{preset.name} {m['config']['method']}: album top-1 {_cell(m['retrieval']['album']['top1'])}, "
+            f"logo top-1 {_cell(m['retrieval']['logo']['top1'])}, e2e P/R {_cell(m['end_to_end']['precision'])}/"
+            f"{_cell(m['end_to_end']['recall'])}, p50 {_cell(m['latency_ms']['p50'], 0)} ms "
+            f"→ {out / preset.name / ('eval-' + m['config']['method'])}/report.html"
+        )
     if preset.readme and limit is None:
         update_readme(readme, results_table(out))
         click.echo(f"updated the results table in {readme}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from knowyourband.errors import KybError
@@ -66,12 +66,17 @@ def evaluate(
         "method": method,
         "recognizer": header.get("recognizer"),
         "index": {"path": str(index_dir), "manifest_sha256": index_sha[:16], "manifest": manifest},
-        "bench": {"path": str(bench_dir), "annotations_sha256": bench.sha256[:16], "photos": len(bench.photos),
-                  "limit": limit, **bench.info},
+        "bench": {
+            "path": str(bench_dir),
+            "annotations_sha256": bench.sha256[:16],
+            "photos": len(bench.photos),
+            "limit": limit,
+            **bench.info,
+        },
         "protocol": {"iou": IOU_THRESHOLD, "ap": "all-point interpolated, ranked by score", "top_k": TOP_K},
         "cache_key": key["id"],
         "machine": machine(),
-        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         **(extra_config or {}),
     }
     metrics = {"config": config, **score(bench.photos, predictions)}

@@ -58,8 +58,7 @@ def load_benchmark(bench_dir: Path | str, limit: int | None = None) -> Benchmark
     path = root / "annotations.json"
     if not path.is_file():
         raise BenchmarkError(
-            f"{path} not found: a benchmark folder holds photos and annotations.json "
-            "(make one with `kyb synth photos`)"
+            f"{path} not found: a benchmark folder holds photos and annotations.json (make one with `kyb synth photos`)"
         )
     raw = path.read_bytes()
     try:

@@ -13,7 +13,8 @@ PALETTE = ("#c0392b", "#2471a3", "#229954", "#b7950b", "#7d3c98", "#515a5a")
 def _frame(title: str, body: list[str], width: int = WIDTH, height: int = HEIGHT) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="11">'
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        'font-family="sans-serif" font-size="11">'
         f'<rect width="{width}" height="{height}" fill="#fff"/>'
         f'<text x="{width / 2}" y="16" text-anchor="middle" font-size="13" font-weight="bold">{escape(title)}</text>'
         + "".join(body)
@@ -21,13 +22,21 @@ def _frame(title: str, body: list[str], width: int = WIDTH, height: int = HEIGHT
     )
 
 
-def _axes(x_label: str, y_label: str, y_max: float, x_ticks: Sequence[tuple[float, str]],
-          width: int = WIDTH, height: int = HEIGHT) -> list[str]:
+def _axes(
+    x_label: str,
+    y_label: str,
+    y_max: float,
+    x_ticks: Sequence[tuple[float, str]],
+    width: int = WIDTH,
+    height: int = HEIGHT,
+) -> list[str]:
     """Axes with y gridlines at fifths of y_max; x_ticks are (pixel x, label) pairs."""
     x0, x1 = MARGIN["left"], width - MARGIN["right"]
     y0, y1 = height - MARGIN["bottom"], MARGIN["top"]
-    out = [f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#333"/>',
-           f'<line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="#333"/>']
+    out = [
+        f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y0}" stroke="#333"/>',
+        f'<line x1="{x0}" y1="{y0}" x2="{x0}" y2="{y1}" stroke="#333"/>',
+    ]
     for i in range(6):
         y = y0 - (y0 - y1) * i / 5
         value = y_max * i / 5
@@ -37,8 +46,10 @@ def _axes(x_label: str, y_label: str, y_max: float, x_ticks: Sequence[tuple[floa
     for x, label in x_ticks:
         out.append(f'<text x="{x:.1f}" y="{y0 + 14}" text-anchor="middle">{escape(label)}</text>')
     out.append(f'<text x="{(x0 + x1) / 2}" y="{height - 6}" text-anchor="middle">{escape(x_label)}</text>')
-    out.append(f'<text x="12" y="{(y0 + y1) / 2}" text-anchor="middle" '
-               f'transform="rotate(-90 12 {(y0 + y1) / 2})">{escape(y_label)}</text>')
+    out.append(
+        f'<text x="12" y="{(y0 + y1) / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 12 {(y0 + y1) / 2})">{escape(y_label)}</text>'
+    )
     return out
 
 
@@ -55,8 +66,10 @@ def line_chart(title: str, series: dict[str, Sequence[Sequence[float]]], x_label
         label = name if points else f"{name} (no detections)"
         # Bottom left: precision–recall curves rarely pass there, so the legend hides nothing.
         y = y0 - 16 * (len(series) - n) - 4
-        body.append(f'<rect x="{x0 + 10}" y="{y}" width="10" height="10" fill="{colour}"/>'
-                    f'<text x="{x0 + 25}" y="{y + 9}">{escape(label)}</text>')
+        body.append(
+            f'<rect x="{x0 + 10}" y="{y}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{x0 + 25}" y="{y + 9}">{escape(label)}</text>'
+        )
     return _frame(title, body)
 
 
@@ -77,11 +90,15 @@ def bar_chart(title: str, groups: dict[str, dict[str, float | None]], y_label: s
             if value is None:
                 continue
             h = (y0 - y1) * max(0.0, min(1.0, value))
-            body.append(f'<rect x="{left + j * bar:.1f}" y="{y0 - h:.1f}" width="{bar - 1:.1f}" height="{h:.1f}" '
-                        f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(name)}: {value:.3f}</title></rect>')
+            body.append(
+                f'<rect x="{left + j * bar:.1f}" y="{y0 - h:.1f}" width="{bar - 1:.1f}" height="{h:.1f}" '
+                f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(name)}: {value:.3f}</title></rect>'
+            )
     for j, name in enumerate(names):
-        body.append(f'<rect x="{x0 + 8 + 110 * j}" y="{y1 - 20}" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>'
-                    f'<text x="{x0 + 22 + 110 * j}" y="{y1 - 11}">{escape(name)}</text>')
+        body.append(
+            f'<rect x="{x0 + 8 + 110 * j}" y="{y1 - 20}" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>'
+            f'<text x="{x0 + 22 + 110 * j}" y="{y1 - 11}">{escape(name)}</text>'
+        )
     return _frame(title, body, width=width)
 
 
@@ -91,8 +108,11 @@ def histogram(title: str, edges: Sequence[float], counts: Sequence[int], x_label
     y0, y1 = HEIGHT - MARGIN["bottom"], MARGIN["top"]
     top = max(max(counts, default=0), 1)
     if len(edges) < 2:
-        return _frame(title, _axes(x_label, "photos", top, []) +
-                      [f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle">no timings</text>'])
+        return _frame(
+            title,
+            _axes(x_label, "photos", top, [])
+            + [f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle">no timings</text>'],
+        )
     lo, hi = edges[0], edges[-1]
     span = (hi - lo) or 1.0
 
@@ -101,8 +121,10 @@ def histogram(title: str, edges: Sequence[float], counts: Sequence[int], x_label
 
     ticks = [(px(lo + span * i / 4), f"{lo + span * i / 4:.0f}") for i in range(5)]
     body = _axes(x_label, "photos", top, ticks)
-    for left, right, count in zip(edges[:-1], edges[1:], counts):
+    for left, right, count in zip(edges[:-1], edges[1:], counts, strict=True):
         h = (y0 - y1) * count / top
-        body.append(f'<rect x="{px(left):.1f}" y="{y0 - h:.1f}" width="{max(px(right) - px(left) - 1, 1):.1f}" '
-                    f'height="{h:.1f}" fill="{PALETTE[1]}"><title>{left:.0f}–{right:.0f} ms: {count}</title></rect>')
+        body.append(
+            f'<rect x="{px(left):.1f}" y="{y0 - h:.1f}" width="{max(px(right) - px(left) - 1, 1):.1f}" '
+            f'height="{h:.1f}" fill="{PALETTE[1]}"><title>{left:.0f}–{right:.0f} ms: {count}</title></rect>'
+        )
     return _frame(title, body)

@@ -39,7 +39,9 @@ def git_commit() -> str | None:
             return None
         dirty = subprocess.run(
             ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no", "--", str(here.parent)],
-            capture_output=True, text=True, timeout=10,
+            capture_output=True,
+            text=True,
+            timeout=10,
         )
         return commit.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
@@ -74,7 +76,9 @@ def index_manifest(index_dir: Path | str) -> tuple[dict[str, Any], str]:
         raise IndexFormatError(f"{path} not found: build an index first with `kyb index build`") from exc
     except (OSError, ValueError) as exc:
         raise IndexFormatError(f"{path} cannot be read ({exc}); rebuild the index with `kyb index build`") from exc
-    summary = {
-        k: v for k, v in manifest.items() if len(json.dumps(v, default=str)) <= MANIFEST_VALUE_LIMIT
-    } if isinstance(manifest, dict) else {}
+    summary = (
+        {k: v for k, v in manifest.items() if len(json.dumps(v, default=str)) <= MANIFEST_VALUE_LIMIT}
+        if isinstance(manifest, dict)
+        else {}
+    )
     return summary, hashlib.sha256(raw).hexdigest()

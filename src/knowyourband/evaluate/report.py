@@ -11,7 +11,8 @@ from knowyourband.evaluate.tables import Table, build_tables, config_rows
 CSS = """
 body{font-family:sans-serif;max-width:1100px;margin:1.5em auto;padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:.5em 0 .3em}th,td{border:1px solid #bbb;padding:3px 8px;text-align:right}
-th{background:#eee}table.text td,table.text th{text-align:left}td:first-child,th:first-child{text-align:left}p.note{color:#555;font-size:.9em;max-width:60em}
+th{background:#eee}table.text td,table.text th{text-align:left}td:first-child,th:first-child{text-align:left}
+p.note{color:#555;font-size:.9em;max-width:60em}
 .plots{display:flex;flex-wrap:wrap;gap:12px}.plots svg{border:1px solid #ddd}code{font-size:.9em}
 """
 
@@ -22,8 +23,12 @@ def _title(metrics: dict) -> str:
 
 
 def _md_table(table: Table) -> str:
-    lines = [f"### {table.title}", "", "| " + " | ".join(table.header) + " |",
-             "|" + "|".join(["---"] + ["---:" if table.numeric else "---"] * (len(table.header) - 1)) + "|"]
+    lines = [
+        f"### {table.title}",
+        "",
+        "| " + " | ".join(table.header) + " |",
+        "|" + "|".join(["---"] + ["---:" if table.numeric else "---"] * (len(table.header) - 1)) + "|",
+    ]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in table.rows]
     if table.note:
         lines += ["", table.note]
@@ -33,7 +38,9 @@ def _md_table(table: Table) -> str:
 def markdown(metrics: dict) -> str:
     parts = [f"# {_title(metrics)}", ""]
     parts += [_md_table(t) for t in build_tables(metrics)]
-    parts.append(_md_table(Table("Configuration", ["key", "value"], config_rows(metrics.get("config", {})), numeric=False)))
+    parts.append(
+        _md_table(Table("Configuration", ["key", "value"], config_rows(metrics.get("config", {})), numeric=False))
+    )
     return "\n".join(parts)
 
 
@@ -42,7 +49,9 @@ def _html_table(table: Table) -> str:
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
     note = f'<p class="note">{escape(table.note)}</p>' if table.note else ""
     cls = "" if table.numeric else ' class="text"'
-    return f"<h3>{escape(table.title)}</h3><table{cls}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}"
+    return (
+        f"<h3>{escape(table.title)}</h3><table{cls}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}"
+    )
 
 
 def _accuracy_bars(groups: dict[str, dict]) -> dict[str, dict[str, float | None]]:
@@ -67,7 +76,9 @@ def html(metrics: dict) -> str:
         plots.bar_chart("Accuracy by difficulty", _accuracy_bars(metrics.get("by_difficulty", {}))),
     ]
     tables = "".join(_html_table(t) for t in build_tables(metrics))
-    config = _html_table(Table("Configuration", ["key", "value"], config_rows(metrics.get("config", {})), numeric=False))
+    config = _html_table(
+        Table("Configuration", ["key", "value"], config_rows(metrics.get("config", {})), numeric=False)
+    )
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(_title(metrics))}</title>'
         f"<style>{CSS}</style></head><body><h1>{escape(_title(metrics))}</h1>"

@@ -59,11 +59,15 @@ def read_cache(path: Path) -> tuple[dict | None, dict[int, Prediction]]:
             try:
                 row = json.loads(line)
             except ValueError:
-                logger.warning("%s line %d is incomplete (an interrupted run?); that photo will be run again", path, n + 1)
+                logger.warning(
+                    "%s line %d is incomplete (an interrupted run?); that photo will be run again", path, n + 1
+                )
                 continue
             if n == 0:
                 if row.get("format") != FORMAT:
-                    raise StalePredictionsError(f"{path} is not a kyb predictions file; delete it or choose another --out")
+                    raise StalePredictionsError(
+                        f"{path} is not a kyb predictions file; delete it or choose another --out"
+                    )
                 header = row
                 continue
             result = Result.from_dict(row["result"]) if row.get("result") else None
@@ -117,8 +121,7 @@ def run(
     config = _canonical(getattr(recognizer, "config", {}))
     if header is not None and _canonical(header.get("recognizer")) != config:
         raise StalePredictionsError(
-            f"{path} was made with another recognizer configuration; pass --rerun to replace it "
-            "or choose another --out"
+            f"{path} was made with another recognizer configuration; pass --rerun to replace it or choose another --out"
         )
     if header is None:
         header = {"format": FORMAT, "version": 1, "key": key, "recognizer": config}
@@ -127,8 +130,13 @@ def run(
     with path.open("a", encoding="utf-8") as fh:
         for n, photo in enumerate(todo):
             result, ms, error = _time_one(recognizer, bench.path(photo))
-            row = {"image_id": photo.id, "file_name": photo.file_name, "latency_ms": round(ms, 3),
-                   "error": error, "result": result.to_dict() if result is not None else None}
+            row = {
+                "image_id": photo.id,
+                "file_name": photo.file_name,
+                "latency_ms": round(ms, 3),
+                "error": error,
+                "result": result.to_dict() if result is not None else None,
+            }
             fh.write(json.dumps(row) + "\n")
             fh.flush()  # an interrupted run keeps what it finished
             cached[photo.id] = Prediction(result, ms, error)

@@ -185,8 +185,9 @@ def score_group(photos: list[Photo], preds: dict[int, Prediction]) -> dict:
     }
 
 
-def _by(photos: list[Photo], preds: dict[int, Prediction], key: Callable[[Photo], str],
-        order: tuple[str, ...] = ()) -> dict:
+def _by(
+    photos: list[Photo], preds: dict[int, Prediction], key: Callable[[Photo], str], order: tuple[str, ...] = ()
+) -> dict:
     groups: dict[str, list[Photo]] = {}
     for photo in photos:
         groups.setdefault(key(photo), []).append(photo)
@@ -196,7 +197,9 @@ def _by(photos: list[Photo], preds: dict[int, Prediction], key: Callable[[Photo]
 
 
 def _curve(ranking: dict) -> list[list[float]]:
-    precision, recall = precision_recall(np.asarray(ranking["scores"]), np.asarray(ranking["tp"], bool), ranking["n_gt"])
+    precision, recall = precision_recall(
+        np.asarray(ranking["scores"]), np.asarray(ranking["tp"], bool), ranking["n_gt"]
+    )
     keep = np.unique(np.linspace(0, len(precision) - 1, min(len(precision), CURVE_POINTS)).astype(int))
     return [[round(float(recall[i]), 4), round(float(precision[i]), 4)] for i in keep] if len(precision) else []
 
@@ -224,6 +227,8 @@ def score(photos: list[Photo], preds: dict[int, Prediction]) -> dict:
         "latency_histogram": _histogram(photos, preds),
     }
     metrics["errors"] = [
-        {"file_name": ph.file_name, "error": p.error} for ph in photos if (p := preds.get(ph.id)) is not None and p.error
+        {"file_name": ph.file_name, "error": p.error}
+        for ph in photos
+        if (p := preds.get(ph.id)) is not None and p.error
     ]
     return metrics

@@ -69,36 +69,70 @@ def build_tables(metrics: dict) -> list[Table]:
     e2e, lat, ret = metrics.get("end_to_end", {}), metrics.get("latency_ms", {}), metrics.get("retrieval", {})
     thesis_note = "The thesis row is its own figure on its own real photos, shown for scale, not a like-for-like run."
     tables = [
-        Table("Detection (IoU ≥ 0.5, class-aware)", ["boxes", "AP album", "AP logo", "mAP@0.5", "recall", "precision"], [
-            ["objects + unknown regions"] + [fmt(det.get(k)) for k in DETECTION_COLS],
-            ["identified objects only"] + [fmt(ident.get(k)) for k in DETECTION_COLS],
-            ["thesis §8.3 (Faster R-CNN)"] + [fmt(THESIS["detection"][k]) for k in DETECTION_COLS],
-        ], "AP is all-point interpolated over the ranking by score; each annotated object is matched at most "
-           "once, duplicates are false positives. " + thesis_note),
-        Table("Retrieval (per annotated object)", ["kind", "top-1", "top-10", "objects"], [
-            [kind, fmt(_get(ret, f"{kind}.top1")), fmt(_get(ret, f"{kind}.top10")), fmt(_get(ret, f"{kind}.objects"))]
-            for kind in ("album", "logo")
-        ] + [[f"thesis §9.2.1 {kind} (SIFT+VLAD)", "—", fmt(THESIS["retrieval"][kind]["top10"]), "—"]
-             for kind in ("album", "logo")],
+        Table(
+            "Detection (IoU ≥ 0.5, class-aware)",
+            ["boxes", "AP album", "AP logo", "mAP@0.5", "recall", "precision"],
+            [
+                ["objects + unknown regions"] + [fmt(det.get(k)) for k in DETECTION_COLS],
+                ["identified objects only"] + [fmt(ident.get(k)) for k in DETECTION_COLS],
+                ["thesis §8.3 (Faster R-CNN)"] + [fmt(THESIS["detection"][k]) for k in DETECTION_COLS],
+            ],
+            "AP is all-point interpolated over the ranking by score; each annotated object is matched at most "
+            "once, duplicates are false positives. " + thesis_note,
+        ),
+        Table(
+            "Retrieval (per annotated object)",
+            ["kind", "top-1", "top-10", "objects"],
+            [
+                [
+                    kind,
+                    fmt(_get(ret, f"{kind}.top1")),
+                    fmt(_get(ret, f"{kind}.top10")),
+                    fmt(_get(ret, f"{kind}.objects")),
+                ]
+                for kind in ("album", "logo")
+            ]
+            + [
+                [f"thesis §9.2.1 {kind} (SIFT+VLAD)", "—", fmt(THESIS["retrieval"][kind]["top10"]), "—"]
+                for kind in ("album", "logo")
+            ],
             "The identified object overlapping the annotation most (IoU ≥ 0.5) is judged: top-1 when it names the "
-            "right release (album) or band (logo), top-10 when that identity is among its first 10 candidates."),
-        Table("End to end", ["", "precision", "recall", "F1", "photo accuracy", "thesis-way accuracy"], [
-            ["this run"] + [fmt(e2e.get(k)) for k in ("precision", "recall", "f1", "photo_accuracy", "thesis_accuracy")],
-            ["thesis §10", "—", "—", "—", "—", fmt(THESIS["end_to_end"]["thesis_accuracy"])],
-        ], "An object counts when its right identity is reported at IoU ≥ 0.5. Photo accuracy: every annotated "
-           "object found and nothing wrong reported. Thesis-way: photos whose every object has its identity among "
-           "the top-10 of an overlapping box, wrong reports ignored."),
-        Table("Latency per photo (whole recognize call, ms)", ["p50", "p95", "max", "mean", "photos timed"], [
-            [fmt(lat.get(k), 1) for k in ("p50", "p95", "max", "mean")] + [fmt(lat.get("photos"))],
-        ], "One untimed warm-up call first; photos that failed are not timed."),
+            "right release (album) or band (logo), top-10 when that identity is among its first 10 candidates.",
+        ),
+        Table(
+            "End to end",
+            ["", "precision", "recall", "F1", "photo accuracy", "thesis-way accuracy"],
+            [
+                ["this run"]
+                + [fmt(e2e.get(k)) for k in ("precision", "recall", "f1", "photo_accuracy", "thesis_accuracy")],
+                ["thesis §10", "—", "—", "—", "—", fmt(THESIS["end_to_end"]["thesis_accuracy"])],
+            ],
+            "An object counts when its right identity is reported at IoU ≥ 0.5. Photo accuracy: every annotated "
+            "object found and nothing wrong reported. Thesis-way: photos whose every object has its identity among "
+            "the top-10 of an overlapping box, wrong reports ignored.",
+        ),
+        Table(
+            "Latency per photo (whole recognize call, ms)",
+            ["p50", "p95", "max", "mean", "photos timed"],
+            [
+                [fmt(lat.get(k), 1) for k in ("p50", "p95", "max", "mean")] + [fmt(lat.get("photos"))],
+            ],
+            "One untimed warm-up call first; photos that failed are not timed.",
+        ),
         _group_table("By scene", metrics.get("by_scene", {}), "scene"),
         _group_table("By difficulty", metrics.get("by_difficulty", {}), "difficulty"),
     ]
     errors = metrics.get("errors", [])
     if errors:
-        tables.append(Table(f"Photos that failed ({len(errors)})", ["photo", "error"],
-                            [[e["file_name"], e["error"]] for e in errors],
-                            "A failed photo counts as one where nothing was reported.", numeric=False))
+        tables.append(
+            Table(
+                f"Photos that failed ({len(errors)})",
+                ["photo", "error"],
+                [[e["file_name"], e["error"]] for e in errors],
+                "A failed photo counts as one where nothing was reported.",
+                numeric=False,
+            )
+        )
     return tables
 
 
