@@ -38,18 +38,28 @@ def choose(rng: np.random.Generator, title: str, logo: logos.LogoSpec, found: fo
 
 def fbm(rng: np.random.Generator, shape: tuple[int, int], octaves: int = 6, base: int = 3,
         persistence: float = 0.55) -> np.ndarray:
-    """Fractal value noise in 0..1. Returns (H, W) float32."""
+    """Fractal value noise in 0..1. Returns (H, W) float32.
+
+    The octaves are summed on a grid of at most 256 px a side and upsampled once: the finest octave
+    is never finer than that grid, and one large resize is far cheaper than one per octave.
+    """
     h, w = shape
-    out = np.zeros(shape, np.float32)
-    amp, total = 1.0, 0.0
+    gh, gw = min(h, 256), min(w, 256)
+    out = np.zeros((gh, gw), np.float32)
+    amp = 1.0
     for o in range(octaves):
         cells = base * 2 ** o
-        grid = rng.random((cells + 1, cells + 1)).astype(np.float32)
-        out += amp * cv2.resize(grid, (w, h), interpolation=cv2.INTER_CUBIC)
-        total += amp
+        grid = rng.random((min(cells, gh) + 1, min(cells, gw) + 1), dtype=np.float32)
+        out += amp * cv2.resize(grid, (gw, gh), interpolation=cv2.INTER_CUBIC)
         amp *= persistence
-    out /= total
-    return (out - out.min()) / (out.max() - out.min() + 1e-6)
+    lo, hi = float(out.min()), float(out.max())
+    out = (out - lo) / (hi - lo + 1e-6)
+    return out if (gh, gw) == (h, w) else cv2.resize(out, (w, h), interpolation=cv2.INTER_CUBIC)
+
+
+def grain(rng: np.random.Generator, shape: tuple[int, int], strength: float) -> np.ndarray:
+    """Film-grain multiplier around 1. Returns (H, W, 1) float32."""
+    return (1 + strength * rng.standard_normal(shape, dtype=np.float32))[..., None]
 
 
 def _palette(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -63,26 +73,29 @@ def _palette(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def _ramp(values: np.ndarray, colours: np.ndarray) -> np.ndarray:
-    """Map values (H, W) in 0..1 through a colour ramp (n, 3). Returns (H, W, 3) float32."""
+    """Map values (H, W) in 0..1 through a colour ramp (n, 3), via a 256-entry table. Returns (H, W, 3) float32."""
     stops = np.linspace(0, 1, len(colours))
-    return np.stack([np.interp(values, stops, colours[:, c]) for c in range(3)], axis=-1).astype(np.float32)
+    table = np.stack([np.interp(np.linspace(0, 1, 256), stops, colours[:, c]) for c in range(3)], 1)
+    index = cv2.convertScaleAbs(values, alpha=255.0)
+    return cv2.LUT(cv2.merge([index, index, index]), table.astype(np.uint8)[None]).astype(np.float32)
 
 
 def _photo(rng: np.random.Generator, s: int) -> np.ndarray:
     """Sky of fractal clouds over layers of mountain ridges fading into haze."""
-    sky = _ramp(fbm(rng, (s, s), base=2) * 0.6 + np.linspace(0, 0.4, s)[:, None], _palette(rng, 4))
-    img = sky
+    sky = _ramp(np.clip(fbm(rng, (s, s), base=2) * 0.6 + np.linspace(0, 0.4, s, dtype=np.float32)[:, None], 0, 1),
+                _palette(rng, 4))
     horizon = rng.uniform(0.35, 0.7)
-    ground = _palette(rng, 5)
     layers = int(rng.integers(2, 6))
-    xs = np.arange(s)
+    rows = np.arange(s, dtype=np.float32)[:, None]
+    front = np.full((s, s), -1, np.int8)  # which ridge layer covers each pixel (-1: sky)
     for k in range(layers):
         ridge = fbm(rng, (1, s), octaves=7, base=int(rng.integers(2, 6)))[0]
         top = (horizon + 0.35 * k / layers - rng.uniform(0.05, 0.3) * ridge) * s
-        below = (np.arange(s)[:, None] > top[None, xs]).astype(np.float32)[..., None]
-        shade = ground[k % len(ground)] * (0.4 + 0.6 * fbm(rng, (s, s), octaves=5, base=8))[..., None]
-        img = img * (1 - below) + shade * below
-    return img
+        front[rows > top[None, :]] = k
+    # Nearer ridges are darker and more saturated; a shared rock texture gives them surface.
+    shades = _palette(rng, layers)[::-1] * np.linspace(1.0, 0.5, layers, dtype=np.float32)[:, None]
+    rock = (0.45 + 0.75 * fbm(rng, (s, s), octaves=6, base=6))[..., None]
+    return np.where((front >= 0)[..., None], shades[np.maximum(front, 0)] * rock, sky)
 
 
 def _painted(rng: np.random.Generator, s: int) -> np.ndarray:
@@ -101,7 +114,7 @@ def _painted(rng: np.random.Generator, s: int) -> np.ndarray:
     alpha = cv2.GaussianBlur(alpha, (0, 0), s / 300)[..., None]
     strokes = cv2.GaussianBlur(strokes, (0, 0), s / 300)
     img = img * (1 - alpha) + strokes * alpha
-    return img * (0.85 + 0.3 * fbm(rng, (s, s), octaves=3, base=s // 8)[..., None])
+    return img
 
 
 def _geometric(rng: np.random.Generator, s: int) -> np.ndarray:
@@ -133,7 +146,7 @@ def _geometric(rng: np.random.Generator, s: int) -> np.ndarray:
 def _minimal(rng: np.random.Generator, s: int) -> np.ndarray:
     """Near-black ground with grain and one pale sigil."""
     img = np.zeros((s, s, 3), np.float32) + rng.uniform(0, 25, 3)
-    img *= (0.6 + 0.8 * fbm(rng, (s, s), octaves=6, base=4))[..., None]
+    img *= (0.6 + 0.8 * fbm(rng, (s, s), octaves=6, base=4))[..., None] * grain(rng, (s, s), 0.15)
     sigil = np.zeros((s, s), np.uint8)
     c = np.array([s / 2, s * rng.uniform(0.4, 0.55)])
     r = s * rng.uniform(0.12, 0.3)

@@ -16,8 +16,9 @@ STYLE_WEIGHTS = (0.18, 0.18, 0.14, 0.12, 0.14, 0.14, 0.10)
 POLARITIES = ("black-on-white", "white-on-transparent", "color")
 POLARITY_WEIGHTS = (0.7, 0.15, 0.15)
 FONT_KIND = {"blackletter": "blackletter", "plain": "plain"}
-TEXT_SIZE = 150  # glyph size in pixels of the working canvas; the result is resized afterwards
+TEXT_SIZE = (48, 150)  # glyph size range (pixels) on the working canvas, scaled to the output width
 MAX_ASPECT, MIN_ASPECT = 5.0, 1.5
+TEXT_ONLY = ("plain",)
 
 
 @dataclass(frozen=True)
@@ -43,103 +44,111 @@ def choose(rng: np.random.Generator, name: str, found: fonts.Fonts, width: int,
     return LogoSpec(name, style, polarity, found.pick(rng, kind), width, entropy)
 
 
-def _lettering(text: str, font_path: str, rng: np.random.Generator, big_ends: bool) -> np.ndarray:
-    """Draw `text` letter by letter with jittered spacing, baseline and size. Returns (H, W) uint8 ink."""
-    sizes = [TEXT_SIZE] * len(text)
+def _lettering(text: str, font_path: str, size: int, rng: np.random.Generator, big_ends: bool) -> np.ndarray:
+    """Draw `text` letter by letter with jittered spacing, baseline and size; tight-cropped (H, W) uint8 ink."""
+    sizes = [size] * len(text)
+    drop = 0.0
     if big_ends and len(text) > 2:
-        sizes[0] = sizes[-1] = int(TEXT_SIZE * rng.uniform(1.2, 1.6))
-    tracking = rng.uniform(-0.06, 0.25) * TEXT_SIZE
+        sizes[0] = sizes[-1] = int(size * rng.uniform(1.2, 1.6))
+        drop = rng.uniform(0, 0.3) * size  # big initials often hang below the line
+    tracking = rng.uniform(-0.06, 0.25) * size
     advances = [fonts.load(font_path, s).getlength(ch) for ch, s in zip(text, sizes)]
-    width = int(sum(advances) + tracking * len(text) + TEXT_SIZE * 2)
-    height = int(TEXT_SIZE * 3.2)
-    canvas = Image.new("L", (width, height), 0)
+    canvas = Image.new("L", (int(sum(advances) + tracking * len(text) + size * 2), int(size * 3.2)), 0)
     draw = ImageDraw.Draw(canvas)
-    x, baseline = TEXT_SIZE * 0.8, height * 0.62
-    for ch, size, adv in zip(text, sizes, advances):
-        jitter = rng.normal(0, 0.03) * TEXT_SIZE
-        draw.text((x, baseline + jitter), ch, fill=255, font=fonts.load(font_path, size), anchor="ls")
+    x, baseline = size * 0.8, size * 2.0
+    for i, (ch, s, adv) in enumerate(zip(text, sizes, advances)):
+        shift = drop if s != size and i in (0, len(text) - 1) else 0.0
+        draw.text((x, baseline + shift + rng.normal(0, 0.03) * size), ch, fill=255, font=fonts.load(font_path, s),
+                  anchor="ls")
         x += adv + (tracking if ch != " " else 0)
-    return np.asarray(canvas).copy()
+    ink = np.asarray(canvas)
+    x0, y0, x1, y1 = ornaments.ink_box(ink, 0)
+    return ink[y0:y1, x0:x1].copy() if x1 > x0 else ink.copy()
 
 
-def _layout(spec: LogoSpec, rng: np.random.Generator) -> np.ndarray:
-    """The name in one or two lines, cased for the style. Returns (H, W) uint8 ink."""
-    name = spec.name
-    case = rng.random()
-    if spec.style == "tangle" or case < 0.45:
-        name = name.upper() if spec.style != "tangle" or case < 0.5 else name
+def _text_size(spec: LogoSpec) -> int:
+    """Working glyph size: about 1.4× the pixels the output needs, so nothing is drawn bigger than useful."""
+    chars = max(4, min(len(spec.name), 14))
+    return int(np.clip(1.4 * spec.width / (0.6 * chars), *TEXT_SIZE))
+
+
+def _layout(spec: LogoSpec, size: int, rng: np.random.Generator) -> np.ndarray:
+    """The name in one or two lines, cased for the style; tight-cropped (H, W) uint8 ink."""
+    name = spec.name.upper() if rng.random() < 0.45 else spec.name
     words = name.split()
-    big_ends = spec.style in ("blackletter", "thorny", "symmetric", "tangle") and rng.random() < 0.6
+    big_ends = spec.style not in TEXT_ONLY and rng.random() < 0.6
     if len(name) > 13 and len(words) > 1:
         cut = int(np.argmin([abs(len(" ".join(words[:i])) - len(name) / 2) for i in range(1, len(words))])) + 1
-        lines = [_lettering(" ".join(words[:cut]), spec.font, rng, big_ends),
-                 _lettering(" ".join(words[cut:]), spec.font, rng, big_ends)]
+        lines = [_lettering(" ".join(words[:cut]), spec.font, size, rng, big_ends),
+                 _lettering(" ".join(words[cut:]), spec.font, size, rng, big_ends)]
         width = max(line.shape[1] for line in lines)
-        padded = [np.pad(line, ((0, 0), ((width - line.shape[1]) // 2, width - line.shape[1] - (width - line.shape[1]) // 2)))
-                  for line in lines]
-        overlap = int(TEXT_SIZE * 1.6)
-        stacked = np.zeros((padded[0].shape[0] * 2 - overlap, width), np.uint8)
-        stacked[: padded[0].shape[0]] = padded[0]
-        stacked[-padded[1].shape[0]:] = np.maximum(stacked[-padded[1].shape[0]:], padded[1])
-        return stacked
-    return _lettering(name, spec.font, rng, big_ends)
+        gap = int(size * rng.uniform(0.05, 0.25))
+        out = np.zeros((lines[0].shape[0] + gap + lines[1].shape[0], width), np.uint8)
+        for line, top in ((lines[0], 0), (lines[1], lines[0].shape[0] + gap)):
+            left = (width - line.shape[1]) // 2
+            out[top:top + line.shape[0], left:left + line.shape[1]] = line
+        return out
+    return _lettering(name, spec.font, size, rng, big_ends)
 
 
-def _decorate(mask: np.ndarray, spec: LogoSpec, rng: np.random.Generator) -> np.ndarray:
-    """Apply the style's strokes to the lettering mask (H, W) uint8; returns the new mask."""
-    pad = int(TEXT_SIZE * 0.8)
-    mask = np.pad(mask, pad)
-    s = TEXT_SIZE
-    ys, xs = np.nonzero(mask > 127)
-    if len(xs) == 0:
-        return mask
-    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
-    if spec.style != "plain" and rng.random() < 0.5:
-        ornaments.bar(mask, int(y1 + s * rng.uniform(0.05, 0.25)), int(x0 - s * 0.4), int(x1 + s * 0.4),
-                      int(s * rng.uniform(0.05, 0.12)))
+def _slant(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Shear or wedge the lettering (thrash logos lean and fly); returns a new mask of the same size."""
+    h, w = mask.shape
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    shear = rng.uniform(-0.35, 0.35) * h if rng.random() < 0.5 else 0.0
+    wedge = rng.uniform(-0.3, 0.3) * h if rng.random() < 0.4 else 0.0
+    dst = np.float32([[shear, max(0.0, wedge)], [w + shear, max(0.0, -wedge)],
+                      [w, h - max(0.0, -wedge)], [0, h - max(0.0, wedge)]])
+    return cv2.warpPerspective(mask, cv2.getPerspectiveTransform(src, dst), (w, h))
+
+
+def _decorate(text: np.ndarray, spec: LogoSpec, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Grow the style's strokes around the lettering; returns the new, padded (H, W) uint8 mask."""
+    pad = int(size * 1.0)
+    mask = np.pad(text, pad)
+    if spec.style in ("thorny", "outlined", "drips", "blackletter") and rng.random() < 0.5:
+        mask = _slant(mask, rng)
+    x0, y0, x1, y1 = ornaments.ink_box(mask)
+    layer = np.zeros_like(mask)  # strokes that may be mirrored without mirroring the letters
+    s = size
+    if spec.style not in TEXT_ONLY and rng.random() < 0.45:
+        ornaments.bar(mask, int(y1 + s * rng.uniform(0.0, 0.25)), int(x0 - s * 0.4), int(x1 + s * 0.4),
+                      int(s * rng.uniform(0.05, 0.14)))
+    if spec.style not in TEXT_ONLY and rng.random() < 0.25:
+        centre = ((x0 + x1) / 2 + rng.normal(0, 0.15) * (x1 - x0), y0 - s * rng.uniform(0.1, 0.4))
+        ornaments.emblem(layer, rng, centre, s * rng.uniform(0.3, 0.55))
     if spec.style == "blackletter":
         ornaments.thorns(mask, rng, int(rng.integers(4, 16)), s * 0.5, s * 0.08, vertical_bias=0.7)
     elif spec.style == "thorny":
-        ornaments.thorns(mask, rng, int(rng.integers(25, 70)), s * rng.uniform(0.3, 0.8), s * 0.1)
+        ornaments.thorns(mask, rng, int(rng.integers(25, 70)), s * rng.uniform(0.3, 0.8), s * 0.1,
+                         curl=rng.uniform(0, 0.4))
     elif spec.style == "symmetric":
-        ornaments.thorns(mask, rng, int(rng.integers(8, 24)), s * 0.6, s * 0.1, vertical_bias=0.5)
-        mask = ornaments.mirror(mask) if rng.random() < 0.5 else np.maximum(mask, _mirrored_frame(mask, rng))
+        ornaments.wings(layer, rng, (x0, y0, x1, y1), s * rng.uniform(0.8, 1.6))
+        ornaments.thorns(layer, rng, int(rng.integers(4, 14)), s * 0.6, s * 0.1, vertical_bias=0.6)
+        layer = ornaments.mirror(np.maximum(layer, mask) if rng.random() < 0.3 else layer)
     elif spec.style == "drips":
         ornaments.drips(mask, rng, int(rng.integers(10, 30)), s * rng.uniform(0.4, 1.0), s * 0.08)
     elif spec.style == "outlined":
         if rng.random() < 0.5:
-            mask = ornaments.extrude(mask, rng.uniform(-1.5, 1.5), rng.uniform(1.0, 2.0), int(s * 0.08), 7)
+            mask = ornaments.extrude(mask, rng.uniform(-1.5, 1.5), rng.uniform(1.0, 2.0), int(s * 0.08),
+                                     max(3, int(s * 0.05)))
         else:
-            mask = ornaments.outline(mask, int(rng.integers(3, 7)))
+            mask = ornaments.outline(mask, max(2, int(s * rng.uniform(0.02, 0.05))))
     elif spec.style == "tangle":
-        ornaments.branches(mask, rng, int(rng.integers(20, 45)), int(rng.integers(12, 30)), s * 0.05)
-        ornaments.thorns(mask, rng, int(rng.integers(10, 30)), s * 0.9, s * 0.06, vertical_bias=0.8)
+        ornaments.branches(mask, layer, rng, int(rng.integers(15, 40)), int(rng.integers(10, 28)), s * 0.05)
+        ornaments.thorns(layer, rng, int(rng.integers(10, 30)), s * 0.9, s * 0.06, vertical_bias=0.8)
         if rng.random() < 0.6:
-            mask = ornaments.mirror(mask)
-    return mask
-
-
-def _mirrored_frame(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Wing-like strokes on the left, mirrored to the right: the symmetric frame of a logo."""
-    frame = np.zeros_like(mask)
-    h, w = mask.shape
-    ys, xs = np.nonzero(mask > 127)
-    cx, cy = w / 2, (ys.min() + ys.max()) / 2
-    for _ in range(int(rng.integers(3, 7))):
-        start = np.array([xs.min() + rng.uniform(0, 0.3) * (cx - xs.min()), cy + rng.normal(0, 0.2) * h])
-        end = start + np.array([-rng.uniform(0.1, 0.3) * w, rng.normal(0, 0.25) * h])
-        cv2.line(frame, tuple(start.astype(int)), tuple(end.astype(int)), 255, int(rng.integers(4, 14)), cv2.LINE_AA)
-    return ornaments.mirror(frame)
+            layer = ornaments.mirror(np.maximum(layer, mask) if rng.random() < 0.5 else layer)
+    return np.maximum(mask, layer)
 
 
 def _crop(mask: np.ndarray, margin: float) -> np.ndarray:
-    ys, xs = np.nonzero(mask > 24)
-    if len(xs) == 0:
+    """Cut to the ink plus `margin`× its height on every side."""
+    x0, y0, x1, y1 = ornaments.ink_box(mask, 24)
+    if x1 <= x0:
         return mask
-    m = int(margin * (ys.max() - ys.min() + 1))
-    y0, y1 = max(0, ys.min() - m), min(mask.shape[0], ys.max() + m + 1)
-    x0, x1 = max(0, xs.min() - m), min(mask.shape[1], xs.max() + m + 1)
-    return mask[y0:y1, x0:x1]
+    m = int(margin * (y1 - y0))
+    return np.pad(mask[y0:y1, x0:x1], m)
 
 
 def _fit_aspect(mask: np.ndarray) -> np.ndarray:
@@ -157,13 +166,15 @@ def _fit_aspect(mask: np.ndarray) -> np.ndarray:
 def render_mask(spec: LogoSpec) -> np.ndarray:
     """The logo's ink as (H, W) uint8 in 0..255, `spec.width` wide, background 0."""
     rng = np.random.default_rng(list(spec.entropy))
-    mask = _decorate(_layout(spec, rng), spec, rng)
-    if spec.style != "plain" or rng.random() < 0.5:
-        mask = ornaments.warp(mask, rng, arch=rng.uniform(-0.12, 0.12), wobble=rng.uniform(0.0, 0.025))
-    mask = _fit_aspect(_crop(mask, margin=0.08))
+    size = _text_size(spec)
+    mask = _crop(_decorate(_layout(spec, size, rng), spec, size, rng), margin=0.15)
     h, w = mask.shape
-    height = max(1, round(h * spec.width / w))
-    return cv2.resize(mask, (spec.width, height), interpolation=cv2.INTER_AREA)
+    mask = cv2.resize(mask, (spec.width, max(1, round(h * spec.width / w))), interpolation=cv2.INTER_AREA)
+    if spec.style not in TEXT_ONLY or rng.random() < 0.5:
+        mask = ornaments.warp(mask, rng, arch=rng.uniform(-0.12, 0.12), wobble=rng.uniform(0.0, 0.02))
+    mask = _fit_aspect(_crop(mask, margin=0.06))
+    h, w = mask.shape
+    return cv2.resize(mask, (spec.width, max(1, round(h * spec.width / w))), interpolation=cv2.INTER_AREA)
 
 
 def _metal_fill(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -175,8 +186,8 @@ def _metal_fill(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     ramp = (ramp + 0.25 * np.sin(ramp * rng.uniform(6, 14))) % 1.0
     fill = top * (1 - ramp) + bottom * ramp
     soft = cv2.GaussianBlur(mask.astype(np.float32) / 255, (0, 0), max(1.0, h / 120))
-    gy, gx = np.gradient(soft)
-    light = np.clip(0.5 + 6 * (-gx - gy) * min(h, w) / 100, 0, 1)[..., None]
+    slope = cv2.Sobel(soft, cv2.CV_32F, 1, 0) + cv2.Sobel(soft, cv2.CV_32F, 0, 1)
+    light = np.clip(0.5 - 0.75 * slope * min(h, w) / 100, 0, 1)[..., None]
     fill = np.clip(fill * (0.6 + 0.8 * light), 0, 255)
     back = np.zeros((h, w, 3), np.float32) + rng.uniform(0, 60, 3)
     if rng.random() < 0.4:
