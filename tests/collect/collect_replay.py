@@ -97,7 +97,7 @@ class ReplayServer:
     def counts(self) -> Counter:
         return Counter(self.log)
 
-    def __enter__(self) -> "ReplayServer":
+    def __enter__(self) -> ReplayServer:
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self
 

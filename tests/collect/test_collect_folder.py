@@ -15,7 +15,8 @@ from knowyourband.cli import main
 def _image(path: Path, colour: tuple[int, int, int], fmt: str = "JPEG") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     image = Image.new("RGB", (200, 200), colour)
-    ImageDraw.Draw(image).rectangle((20 + colour[0] % 90, 30, 120, 60 + colour[1] % 120), fill=(255 - colour[0], 40, 200))
+    box = (20 + colour[0] % 90, 30, 120, 60 + colour[1] % 120)
+    ImageDraw.Draw(image).rectangle(box, fill=(255 - colour[0], 40, 200))
     image.save(path, fmt)
 
 

@@ -74,7 +74,7 @@ def test_phash_finds_resized_recompressed_copies_not_other_covers() -> None:
     covers = [_cover(seed) for seed in range(8)]
     originals = [phash(grey_array(c)) for c in covers]
     copies = [phash(_recompressed(c, 150, 40)) for c in covers]
-    assert max(distance(a, b) for a, b in zip(originals, copies)) <= 6
+    assert max(distance(a, b) for a, b in zip(originals, copies, strict=True)) <= 6
     others = [distance(originals[i], originals[j]) for i in range(8) for j in range(i + 1, 8)]
     assert min(others) > 10
     assert distance(dhash(grey_array(covers[0])), dhash(_recompressed(covers[0], 150, 40))) <= 8

@@ -22,7 +22,8 @@ RELEASES = {
 
 
 def test_thesis_album_spellings_match() -> None:
-    assert titles_match("Buscando El Norte II: La Tierra De Los Sueños", "Buscando El Norte II (La Tierra De Los Sueños)")
+    colon, parens = "Buscando El Norte II: La Tierra De Los Sueños", "Buscando El Norte II (La Tierra De Los Sueños)"
+    assert titles_match(colon, parens)
     assert titles_match("Buscando El Norte II", "Buscando el Norte 2 - La Tierra de los Sueños")
     assert not titles_match("Buscando El Norte II", "Buscando El Norte III")
     assert not titles_match("Human", "Humanity")

@@ -10,9 +10,8 @@ from collect_replay import ReplayServer
 
 from knowyourband.catalog.source import load_source
 from knowyourband.cli import main
-from knowyourband.collect.http import FetchConfig
+from knowyourband.collect.http import FetchConfig, Fetcher
 from knowyourband.collect.metal_archives import MaSelection, find_bands
-from knowyourband.collect.http import Fetcher
 
 
 def _collect(server: ReplayServer, out: Path, *args: str) -> tuple[int, str, dict]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import click
 
@@ -20,7 +21,7 @@ def _fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--delay", type=click.FloatRange(min=0), default=3.0, show_default=True,
                      help="Seconds between two requests to the site (be kind: it is run by volunteers)."),
         click.option("--base-url", default=None, metavar="URL",
-                     help="Send every request (pages, API, images) to this scheme://host instead, e.g. a local replay."),
+                     help="Send every request (pages, API, images) to this scheme://host instead (a local replay)."),
         click.option("--max-tries", type=click.IntRange(min=1), default=6, show_default=True,
                      help="Tries per URL on 429/5xx/Cloudflare answers (with back-off) before stopping."),
         click.option("--user-agent", default=None, help="Identify yourself (default names kyb and its home page)."),
@@ -80,7 +81,8 @@ def collect() -> None:
 @click.option("--band-id", "band_ids", type=int, multiple=True, help="Metal Archives band id (repeatable).")
 @click.option("--genre", default=None, help="Genre list slug as in the site's URLs, e.g. black, death, heavy.")
 @click.option("--letter", default=None, help="First letter of band names (A-Z, NBR, ~).")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many bands from a name/genre/letter.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="At most this many bands from a name/genre/letter.")
 @OUT
 @_fetch_options
 @friendly_errors
@@ -89,7 +91,8 @@ def metal_archives(band_name: str | None, band_ids: tuple[int, ...], genre: str 
                    user_agent: str | None) -> None:
     """Bands, logos, discographies and covers from Metal Archives into OUT."""
     from knowyourband.collect.http import FetchConfig
-    from knowyourband.collect.metal_archives import MaSelection, collect as run
+    from knowyourband.collect.metal_archives import MaSelection
+    from knowyourband.collect.metal_archives import collect as run
 
     if not (band_name or band_ids or genre or letter):
         raise click.UsageError("name what to collect: --band, --band-id, --genre or --letter")
@@ -114,7 +117,8 @@ def discogs(artist: str | None, artist_id: int | None, release_ids: tuple[int, .
             limit: int | None, token: str | None, out: Path, delay: float, base_url: str | None, max_tries: int,
             user_agent: str | None) -> None:
     """Releases and covers from the Discogs API into OUT, linked to bands already there."""
-    from knowyourband.collect.discogs import DiscogsSelection, collect as run, fetch_config, token_from
+    from knowyourband.collect.discogs import DiscogsSelection, fetch_config, token_from
+    from knowyourband.collect.discogs import collect as run
 
     if not (artist or artist_id or release_ids or master_ids):
         raise click.UsageError("name what to collect: --artist, --artist-id, --release or --master")

@@ -9,7 +9,7 @@ PHASH_MAX_DISTANCE = 8  # bits of 64; same cover recompressed/resized: 0-4, diff
 
 
 def dhash(grey: np.ndarray) -> int:
-    """64-bit difference hash of a `(H, W) uint8` image: is each pixel of a 9x8 thumbnail brighter than its right neighbour."""
+    """64-bit difference hash of a `(H, W) uint8` image: is each pixel of a 9x8 thumbnail brighter than the next."""
     small = cv2.resize(grey, (9, 8), interpolation=cv2.INTER_AREA).astype(np.int16)
     return _pack(small[:, 1:] > small[:, :-1])
 
@@ -41,7 +41,9 @@ def to_hex(value: int) -> str:
     return f"{value:016x}"
 
 
-def find_duplicates(hashes: dict[str, int], groups: dict[str, str], max_distance: int = PHASH_MAX_DISTANCE) -> dict[str, str]:
+def find_duplicates(
+    hashes: dict[str, int], groups: dict[str, str], max_distance: int = PHASH_MAX_DISTANCE
+) -> dict[str, str]:
     """Which references repeat an earlier one of the same group: `{duplicate_id: kept_id}`.
 
     `hashes` maps reference id -> pHash, in the order references were collected (the first one is kept);

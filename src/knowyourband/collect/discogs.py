@@ -6,9 +6,10 @@ import logging
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from knowyourband.collect.http import FetchConfig, Fetcher, FetchError
 from knowyourband.collect.linking import BandEvidence, choose_band, find_release
@@ -183,7 +184,9 @@ class DiscogsCollector:
             self.stats.covers += added
 
 
-def collect(selection: DiscogsSelection, out_dir: Path, config: FetchConfig, progress: Progress | None = None) -> DiscogsStats:
+def collect(
+    selection: DiscogsSelection, out_dir: Path, config: FetchConfig, progress: Progress | None = None
+) -> DiscogsStats:
     """Collect `selection` into `out_dir`; raises `DiscogsAuthError` when every cover URL came back empty."""
     out_dir.mkdir(parents=True, exist_ok=True)
     generator = {"command": "kyb collect discogs", "artist": selection.artist, "artist_id": selection.artist_id,

@@ -74,7 +74,7 @@ def split_logos(grey: np.ndarray) -> LogoSplit:
         if len(boxes) < 2:
             continue
         ink = [int(mask[y0:y1, x0:x1].sum()) / total for x0, y0, x1, y1 in boxes]
-        major = [box for box, share in zip(boxes, ink) if share >= MIN_PART_INK]
+        major = [box for box, share in zip(boxes, ink, strict=True) if share >= MIN_PART_INK]
         if len(major) < 2:
             continue  # one logo plus small decorations
         if all((x1 - x0) / max(1, y1 - y0) >= MIN_PART_ASPECT for x0, y0, x1, y1 in major):

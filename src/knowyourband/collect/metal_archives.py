@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from knowyourband.collect import ma_pages
 from knowyourband.collect.http import FetchConfig, Fetcher, FetchError

@@ -34,7 +34,7 @@ class CatalogBuilder:
         self.flags: list[dict[str, Any]] = []  # things a person should look at (unsplittable logos…)
 
     @classmethod
-    def open(cls, out_dir: Path, name: str, generator: dict[str, Any]) -> "CatalogBuilder":
+    def open(cls, out_dir: Path, name: str, generator: dict[str, Any]) -> CatalogBuilder:
         """A builder holding `out_dir/catalog.json` when it exists (so runs accumulate), else an empty one."""
         builder = cls(name, generator)
         path = out_dir / CATALOG_FILE
@@ -43,7 +43,8 @@ class CatalogBuilder:
         try:
             data = json.loads(path.read_text("utf-8"))
         except ValueError as exc:
-            raise CatalogError(f"{path} is not valid JSON ({exc}); move it away and rerun (the cache makes it quick)") from exc
+            hint = "move it away and rerun (the cache makes the rerun quick)"
+            raise CatalogError(f"{path} is not valid JSON ({exc}); {hint}") from exc
         builder.created = data.get("created", builder.created)
         for key in ("bands", "releases", "references"):
             getattr(builder, key).update({item["id"]: item for item in data.get(key, [])})
