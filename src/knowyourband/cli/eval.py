@@ -94,27 +94,18 @@ def _summary(console, metrics: dict, out_dir: Path) -> None:
 
     det, ret, e2e, lat = metrics["detection"], metrics["retrieval"], metrics["end_to_end"], metrics["latency_ms"]
     table = Table(title=f"{metrics['config']['method']} on {metrics['counts']['photos']} photos")
-    for name in (
-        "album top-1",
-        "logo top-1",
-        "e2e precision",
-        "e2e recall",
-        "photo acc.",
-        "mAP@0.5",
-        "p50 ms",
-        "p95 ms",
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for name, value in (
+        ("album top-1", fmt(ret["album"]["top1"])),
+        ("logo top-1", fmt(ret["logo"]["top1"])),
+        ("end-to-end precision", fmt(e2e["precision"])),
+        ("end-to-end recall", fmt(e2e["recall"])),
+        ("photo accuracy", fmt(e2e["photo_accuracy"])),
+        ("detection mAP@0.5", fmt(det["map50"])),
+        ("latency p50 / p95 ms", f"{fmt(lat['p50'], 0)} / {fmt(lat['p95'], 0)}"),
     ):
-        table.add_column(name, justify="right")
-    table.add_row(
-        fmt(ret["album"]["top1"]),
-        fmt(ret["logo"]["top1"]),
-        fmt(e2e["precision"]),
-        fmt(e2e["recall"]),
-        fmt(e2e["photo_accuracy"]),
-        fmt(det["map50"]),
-        fmt(lat["p50"], 0),
-        fmt(lat["p95"], 0),
-    )
+        table.add_row(name, value)
     console.print(table)
     if metrics.get("errors"):
         console.print(f"[yellow]{len(metrics['errors'])} photo(s) failed; see report.md[/]")
