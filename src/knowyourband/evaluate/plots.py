@@ -63,12 +63,11 @@ def line_chart(title: str, series: dict[str, Sequence[Sequence[float]]], x_label
         if points:
             coords = " ".join(f"{x0 + (x1 - x0) * x:.1f},{y0 - (y0 - y1) * y:.1f}" for x, y in points)
             body.append(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        label = name if points else f"{name} (no detections)"
         # Bottom left: precision–recall curves rarely pass there, so the legend hides nothing.
         y = y0 - 16 * (len(series) - n) - 4
         body.append(
             f'<rect x="{x0 + 10}" y="{y}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{x0 + 25}" y="{y + 9}">{escape(label)}</text>'
+            f'<text x="{x0 + 25}" y="{y + 9}">{escape(name)}</text>'
         )
     return _frame(title, body)
 
@@ -106,7 +105,8 @@ def histogram(title: str, edges: Sequence[float], counts: Sequence[int], x_label
     """Bars of a histogram given its bin edges (len(counts) + 1) and counts."""
     x0, x1 = MARGIN["left"], WIDTH - MARGIN["right"]
     y0, y1 = HEIGHT - MARGIN["bottom"], MARGIN["top"]
-    top = max(max(counts, default=0), 1)
+    # A multiple of 5 keeps the five gridlines on whole photo counts.
+    top = max(5, -(-max(counts, default=0) // 5) * 5)
     if len(edges) < 2:
         return _frame(
             title,

@@ -66,11 +66,23 @@ def _accuracy_bars(groups: dict[str, dict]) -> dict[str, dict[str, float | None]
     }
 
 
+def _pr_series(metrics: dict) -> dict[str, list]:
+    """Curves named with their AP; a kind with nothing annotated has no curve to draw."""
+    detection = metrics.get("detection", {})
+    series = {}
+    for kind, points in metrics.get("curves", {}).get("pr", {}).items():
+        ap = detection.get(f"ap_{kind}")
+        series[f"{kind} (AP {ap:.3f})" if ap is not None else f"{kind} (none annotated)"] = (
+            points if ap is not None else []
+        )
+    return series
+
+
 def html(metrics: dict) -> str:
     curves = metrics.get("curves", {})
     hist = curves.get("latency_histogram", {"edges": [], "counts": []})
     figures = [
-        plots.line_chart("Precision–recall (IoU ≥ 0.5)", curves.get("pr", {}), "recall", "precision"),
+        plots.line_chart("Precision–recall (IoU ≥ 0.5)", _pr_series(metrics), "recall", "precision"),
         plots.histogram("Latency per photo", hist.get("edges", []), hist.get("counts", []), "ms"),
         plots.bar_chart("Accuracy by scene", _accuracy_bars(metrics.get("by_scene", {}))),
         plots.bar_chart("Accuracy by difficulty", _accuracy_bars(metrics.get("by_difficulty", {}))),
