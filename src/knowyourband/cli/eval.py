@@ -39,6 +39,7 @@ from knowyourband.evaluate.evaluation import METHODS
     metavar="A B",
     help="Print two metrics.json (or report folders) side by side with differences.",
 )
+@click.option("--detector", is_flag=True, help="Also score the shipped learned detector alone on the same photos.")
 @click.option("--all", "everything", is_flag=True, help="With --compare: include every scene and difficulty.")
 @friendly_errors
 def eval_cmd(
@@ -49,6 +50,7 @@ def eval_cmd(
     limit: int | None,
     rerun: bool,
     compare: tuple[Path, Path] | None,
+    detector: bool,
     everything: bool,
 ) -> None:
     """Run the recognizer on every photo of BENCH_DIR/annotations.json and score it.
@@ -83,7 +85,9 @@ def eval_cmd(
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        metrics = evaluate(index_dir, bench_dir, out_dir, method=method, limit=limit, rerun=rerun, progress=progress)
+        metrics = evaluate(
+            index_dir, bench_dir, out_dir, method=method, limit=limit, rerun=rerun, progress=progress, detector=detector
+        )
     _summary(console, metrics, out_dir)
 
 

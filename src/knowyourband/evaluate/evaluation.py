@@ -44,6 +44,7 @@ def evaluate(
     open_recognizer: Callable[[], RecognizerLike] | None = None,
     progress: Callable[[int, int], None] | None = None,
     extra_config: dict | None = None,
+    detector: bool = False,
 ) -> dict:
     """Score `method` on the photos of `bench_dir` with the index `index_dir`; write into `out_dir`.
 
@@ -51,6 +52,7 @@ def evaluate(
     open_recognizer: a zero-argument function returning an object with `.recognize(path) -> Result`
     and `.config`; by default the real `Recognizer.open(index_dir, method=method)`.
     extra_config: more provenance to record under `config` (e.g. the benchmark preset).
+    detector: also score the shipped learned detector alone on the same photos (`metrics["detector"]`).
     Returns the metrics dict.
     """
     index_dir, bench_dir, out_dir = Path(index_dir), Path(bench_dir), Path(out_dir)
@@ -80,6 +82,11 @@ def evaluate(
         **(extra_config or {}),
     }
     metrics = {"config": config, **score(bench.photos, predictions)}
+    if detector:
+        # Imported here: onnxruntime and the model load only when asked for.
+        from knowyourband.detect.evaluation import evaluate_detector
+
+        metrics["detector"] = evaluate_detector(None, bench_dir, limit=limit)
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=1, allow_nan=False) + "\n", encoding="utf-8")
     write_reports(metrics, out_dir)
     logger.info("wrote %s", out_dir / "metrics.json")

@@ -66,6 +66,7 @@ def _group_table(title: str, groups: dict[str, dict], first: str) -> Table:
 def build_tables(metrics: dict) -> list[Table]:
     """Every table of the report, in order."""
     det, ident = metrics.get("detection", {}), metrics.get("detection_identified", {})
+    learned = metrics.get("detector")
     e2e, lat, ret = metrics.get("end_to_end", {}), metrics.get("latency_ms", {}), metrics.get("retrieval", {})
     thesis_note = "The thesis row is its own figure on its own real photos, shown for scale, not a like-for-like run."
     tables = [
@@ -75,6 +76,7 @@ def build_tables(metrics: dict) -> list[Table]:
             [
                 ["objects + unknown regions"] + [fmt(det.get(k)) for k in DETECTION_COLS],
                 ["identified objects only"] + [fmt(ident.get(k)) for k in DETECTION_COLS],
+                *([["learned detector alone"] + [fmt(learned.get(k)) for k in DETECTION_COLS]] if learned else []),
                 ["thesis §8.3 (Faster R-CNN)"] + [fmt(THESIS["detection"][k]) for k in DETECTION_COLS],
             ],
             "AP is all-point interpolated over the ranking by score; each annotated object is matched at most "
