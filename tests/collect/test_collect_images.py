@@ -84,3 +84,8 @@ def test_duplicates_dropped_only_within_one_identity() -> None:
     hashes = {"a": 0x0F0F, "b": 0x0F0E, "c": 0x0F0F, "d": 0xFFFF_0000_FFFF_0000}
     groups = {"a": "release-1", "b": "release-1", "c": "release-2", "d": "release-1"}
     assert find_duplicates(hashes, groups) == {"b": "a"}
+
+
+def test_side_by_side_pieces_are_flagged_not_cut() -> None:
+    verdict = split_logos(_logo(["DEATH                 MANTAS"]))
+    assert verdict.boxes == [] and verdict.flagged and "side by side" in verdict.reason

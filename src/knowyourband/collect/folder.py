@@ -82,8 +82,18 @@ def _from_csv(csv_path: Path) -> Pending:
             for ref in source.references]
 
 
+def _register_heif() -> None:
+    """Phone photos are often HEIC: readable when the optional pillow-heif (extra `heic`) is installed."""
+    try:
+        import pillow_heif
+    except ImportError:
+        return
+    pillow_heif.register_heif_opener()
+
+
 def collect(root: Path, out_dir: Path) -> CatalogBuilder:
     """Copy `root`'s images into `out_dir/images/` (checked, hashed, duplicates dropped) and write catalog.json."""
+    _register_heif()
     if not root.is_dir():
         raise CatalogError(f"{root} is not a folder; pass the folder that holds your band folders or catalog.csv")
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,9 +1,9 @@
 """Find Metal Archives logo images that hold several logos (old and new, stacked) and split them.
 
-The image is cut along wide empty bands of background, first rows (logos stacked), then columns (side
-by side). A cut is kept only when every piece looks like a logo on its own: enough ink and a wide shape.
-A logo with an emblem above its name also has an empty band, but the emblem is not wide: such images
-are flagged for a person to look at instead of being cut.
+The image is cut along wide empty rows of background (logos stacked, the usual MA layout). A cut is
+kept only when every piece looks like a logo on its own: enough ink and a wide shape. A logo with an
+emblem above its name also has an empty band, but the emblem is not wide, and pieces side by side
+look like a word space: such images are flagged for a person to look at instead of being cut.
 """
 
 from __future__ import annotations
@@ -77,10 +77,12 @@ def split_logos(grey: np.ndarray) -> LogoSplit:
         major = [box for box, share in zip(boxes, ink, strict=True) if share >= MIN_PART_INK]
         if len(major) < 2:
             continue  # one logo plus small decorations
+        if axis == 1:  # a wide word space looks the same as two logos side by side: a person decides
+            return LogoSplit(flagged=True, reason=f"{len(major)} pieces side by side (several logos, or wide spaces?)")
         if all((x1 - x0) / max(1, y1 - y0) >= MIN_PART_ASPECT for x0, y0, x1, y1 in major):
             height, width = grey.shape
             padded = [(max(0, x0 - PAD), max(0, y0 - PAD), min(width, x1 + PAD), min(height, y1 + PAD))
                       for x0, y0, x1, y1 in major]
-            return LogoSplit(boxes=padded, reason=f"{len(major)} logos {'stacked' if axis == 0 else 'side by side'}")
+            return LogoSplit(boxes=padded, reason=f"{len(major)} logos stacked")
         return LogoSplit(flagged=True, reason=f"{len(major)} separate pieces, not all logo-shaped (emblem + name?)")
     return LogoSplit()
