@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from knowyourband.cli import main
-from knowyourband.synth import fonts
+from knowyourband.synth import fonts, names
 from knowyourband.synth.catalog import generate_catalog, plan_catalog
 from knowyourband.text import normalize
 
@@ -108,3 +108,22 @@ def test_cli_writes_catalogue(tmp_path: Path) -> None:
     cat = json.loads((tmp_path / "out" / "catalog.json").read_text())
     assert len(cat["bands"]) == 2 and len(cat["releases"]) == 2
     assert all((tmp_path / "out" / r["image"]).is_file() for r in cat["references"])
+
+
+def test_two_workers_draw_the_same_bytes_as_one(tmp_path: Path) -> None:
+    one = generate_catalog(tmp_path / "one", 0, 0, seed=9, distractors=30, workers=1).parent
+    two = generate_catalog(tmp_path / "two", 0, 0, seed=9, distractors=30, workers=2).parent
+    assert _digests(one) == _digests(two)
+
+
+def test_missing_fonts_say_which_packages_to_install(tmp_path: Path) -> None:
+    with pytest.raises(fonts.FontError, match="fonts-aenigma"):
+        fonts.discover(tmp_path)
+
+
+def test_releases_fall_within_the_bands_active_years() -> None:
+    cat, _ = plan_catalog(2, 80, 3, 20, fonts.discover())
+    bands = {b["id"]: b for b in cat["bands"]}
+    for rel in cat["releases"]:
+        band = bands[rel["band_id"]]
+        assert band["formed"] <= rel["year"] <= names.active_until(band)

@@ -97,7 +97,8 @@ def _title(plan: _Plan, rng: np.random.Generator) -> str:
 def _add_albums(plan: _Plan, rng: np.random.Generator, seed: int, band: dict, count: int,
                 band_logos: list[logos.LogoSpec], found: fonts.Fonts, size_range: tuple[int, int],
                 distractor: bool) -> None:
-    years = sorted(int(y) for y in rng.integers(band["formed"], 2026, size=count))
+    last = max(band["formed"], names.active_until(band))
+    years = sorted(int(y) for y in rng.integers(band["formed"], last + 1, size=count))
     for year in years:
         release_id = f"r{len(plan.releases) + 1:05d}"
         title = _title(plan, rng)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 ADJECTIVES = (
@@ -151,6 +153,12 @@ def band_facts(rng: np.random.Generator) -> dict[str, object]:
         "themes": themes,
         "label": label_name(rng),
     }
+
+
+def active_until(facts: dict[str, object], now: int = 2025) -> int:
+    """The last year a band was active, read from its `years_active` ("1991-2003, 2010-present")."""
+    span = str(facts["years_active"]).rsplit("-", 1)[-1]
+    return int(span) if re.fullmatch(r"\d{4}", span) else now
 
 
 def release_type(rng: np.random.Generator) -> str:
