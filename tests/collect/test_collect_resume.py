@@ -54,3 +54,24 @@ def test_kill_minus_9_then_resume(replay: ReplayServer, tmp_path: Path) -> None:
     assert {b["id"] for b in source.bands} == {"ma-band-122302", "ma-band-141"}
     assert len(source.releases) == 5 + 58
     assert {"ma-logo-141", "ma-cover-618"} <= {r["id"] for r in source.references}
+
+
+def test_ctrl_c_saves_a_partial_catalogue_then_resumes(replay: ReplayServer, tmp_path: Path) -> None:
+    out = tmp_path / "X"
+    hanging = "/albums/view/id/618"
+    replay.hang_paths.add(hanging)
+    process = subprocess.Popen(_command(replay, out, "141"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while hanging not in replay.log and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=30)
+    assert process.returncode == 1 and b"run the same command again to resume" in output
+    partial = load_source(out / "catalog.json")  # valid, holding the band and its first releases
+    assert partial.info["generator"]["partial"] is True and len(partial.releases) >= 30
+
+    replay.hang.set()
+    replay.hang_paths.clear()
+    subprocess.run(_command(replay, out, "141"), check=True, capture_output=True, timeout=60)
+    done = load_source(out / "catalog.json")
+    assert done.info["generator"]["partial"] is False and len(done.releases) == 58

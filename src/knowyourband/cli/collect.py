@@ -40,7 +40,7 @@ def _config_kwargs(delay: float, base_url: str | None, max_tries: int, user_agen
 
 @contextlib.contextmanager
 def _progress() -> Iterator[Callable[[str, int, int], None]]:
-    """A rich progress display with ETA; the callback takes (what, done, total)."""
+    """A rich progress display with ETA; the callback takes (what, done, total). Ctrl-C says how to resume."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request drowns the bars
@@ -54,7 +54,11 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
                 tasks[key] = bars.add_task(what, total=total)
             bars.update(tasks[key], description=what, completed=done, total=total)
 
-        yield update
+        try:
+            yield update
+        except KeyboardInterrupt:
+            raise click.ClickException("interrupted: what was collected is saved; run the same command "
+                                       "again to resume") from None
 
 
 def _summary(out: Path) -> None:

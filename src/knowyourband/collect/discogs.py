@@ -208,7 +208,7 @@ def collect(
         for done, (kind, item_id) in enumerate(items, start=1):
             try:
                 run.collect_item(kind, item_id)
-            except FetchError:
+            except (FetchError, KeyboardInterrupt):  # keep what is done; the rerun resumes from the cache
                 builder.write(out_dir, partial=True)
                 raise
             if progress:

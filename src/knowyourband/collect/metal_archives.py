@@ -161,7 +161,7 @@ def collect(selection: MaSelection, out_dir: Path, config: FetchConfig, progress
         for done, band_id in enumerate(band_ids, start=1):
             try:
                 collect_band(fetcher, builder, out_dir, band_id, band_progress)
-            except FetchError:
+            except (FetchError, KeyboardInterrupt):  # keep what is done; the rerun resumes from the cache
                 builder.write(out_dir, partial=True)
                 raise
             if progress:
