@@ -29,3 +29,14 @@ def test_declared_oversize_is_refused_before_the_body_is_sent(live_server):
         reply = sock.recv(4096).decode("latin-1")
     assert reply.startswith("HTTP/1.1 413")
     assert "too large" in reply
+
+
+def test_serve_refuses_a_folder_that_is_not_an_index(tmp_path):
+    from click.testing import CliRunner
+
+    from knowyourband.cli import main
+
+    result = CliRunner().invoke(main, ["serve", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "not an index directory" in result.output and "kyb index build" in result.output
+    assert "--workers" in CliRunner().invoke(main, ["serve", "--help"]).output

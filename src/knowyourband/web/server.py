@@ -32,6 +32,7 @@ def serve(index_dir: str | Path, host: str = "127.0.0.1", port: int = 8000, work
             f"{resolved.index_dir}: not an index directory (no catalog.sqlite); build one with `kyb index build`"
         )
     configure_logging()
+    limit_native_threads(resolved.native_threads)
     common = {"host": host, "port": port, "access_log": False, "log_config": None,
               "timeout_graceful_shutdown": 10}
     if resolved.workers == 1:
@@ -45,7 +46,22 @@ def serve(index_dir: str | Path, host: str = "127.0.0.1", port: int = 8000, work
 def app_from_env() -> FastAPI:
     """The app for a worker process, configured by `KYB_*` environment variables."""
     configure_logging()
-    return create_app(Settings.from_env())
+    settings = Settings.from_env()
+    limit_native_threads(settings.native_threads)
+    return create_app(settings)
+
+
+def limit_native_threads(n: int) -> None:
+    """Cap OpenCV's and FAISS's (OpenMP) own threads in this process.
+
+    The recognition pool runs one request per core; if every request also fanned out over all
+    cores, 2 cores would juggle 4+ busy threads (and OpenMP teams spin while they wait).
+    """
+    import cv2
+    import faiss
+
+    cv2.setNumThreads(n)
+    faiss.omp_set_num_threads(n)
 
 
 def configure_logging(level: int = logging.INFO) -> None:

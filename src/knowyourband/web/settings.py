@@ -26,6 +26,7 @@ class Settings:
     max_upload_bytes: int = 25 * 1024 * 1024  # a 48 MP JPEG is ~15 MB; anything bigger is not a phone photo
     threads: int = 0  # recognition threads per process; 0 = one per core
     workers: int = 1  # server processes (each loads the index read-only)
+    native_threads: int = 1  # OpenCV/FAISS threads per recognition; the pool already fills the cores
     request_timeout_s: float = 30.0  # queueing + recognition; a phone user gives up long before
     cache_size: int = 256  # recognised photos kept, keyed by content sha256
     max_top: int = 20  # the most candidates per object a client may ask for
@@ -35,8 +36,8 @@ class Settings:
             raise KybError(f"max_upload_bytes={self.max_upload_bytes} is too small to hold any photo; use ≥ 1024")
         if self.request_timeout_s <= 0:
             raise KybError(f"request_timeout_s must be positive, got {self.request_timeout_s}")
-        if self.threads < 0 or self.workers < 1 or self.cache_size < 0 or self.max_top < 1:
-            raise KybError("threads ≥ 0, workers ≥ 1, cache_size ≥ 0 and max_top ≥ 1 are required")
+        if self.threads < 0 or self.workers < 1 or self.native_threads < 1 or self.cache_size < 0 or self.max_top < 1:
+            raise KybError("threads ≥ 0, workers ≥ 1, native_threads ≥ 1, cache_size ≥ 0 and max_top ≥ 1 are required")
 
     @property
     def recognition_threads(self) -> int:
