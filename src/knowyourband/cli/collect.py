@@ -24,7 +24,8 @@ def _fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Send every request (pages, API, images) to this scheme://host instead (a local replay)."),
         click.option("--max-tries", type=click.IntRange(min=1), default=6, show_default=True,
                      help="Tries per URL on 429/5xx/Cloudflare answers (with back-off) before stopping."),
-        click.option("--user-agent", default=None, help="Identify yourself (default names kyb and its home page)."),
+        click.option("--user-agent", default=None,
+                     help="Identify yourself, e.g. 'KnowYourBand (you@example.org)'; the default names kyb only."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -93,7 +94,10 @@ def collect() -> None:
 def metal_archives(band_name: str | None, band_ids: tuple[int, ...], genre: str | None, letter: str | None,
                    limit: int | None, out: Path, delay: float, base_url: str | None, max_tries: int,
                    user_agent: str | None) -> None:
-    """Bands, logos, discographies and covers from Metal Archives into OUT."""
+    """Bands, logos and covers from Metal Archives.
+
+    Band facts, logo, full discography and the cover of every album page, into OUT.
+    """
     from knowyourband.collect.http import FetchConfig
     from knowyourband.collect.metal_archives import MaSelection
     from knowyourband.collect.metal_archives import collect as run
@@ -120,7 +124,10 @@ def metal_archives(band_name: str | None, band_ids: tuple[int, ...], genre: str 
 def discogs(artist: str | None, artist_id: int | None, release_ids: tuple[int, ...], master_ids: tuple[int, ...],
             limit: int | None, token: str | None, out: Path, delay: float, base_url: str | None, max_tries: int,
             user_agent: str | None) -> None:
-    """Releases and covers from the Discogs API into OUT, linked to bands already there."""
+    """Releases and covers from the Discogs API.
+
+    Written into OUT and linked to the bands and releases already there.
+    """
     from knowyourband.collect.discogs import DiscogsSelection, fetch_config, token_from
     from knowyourband.collect.discogs import collect as run
 
@@ -144,7 +151,10 @@ def discogs(artist: str | None, artist_id: int | None, release_ids: tuple[int, .
 @OUT
 @friendly_errors
 def folder(path: Path, out: Path) -> None:
-    """Your own images: PATH/<Band>/logo.png and PATH/<Band>/<Album>.jpg, or PATH/catalog.csv."""
+    """Your own logo and cover images.
+
+    Laid out as PATH/<Band>/logo.png and PATH/<Band>/[<Year> - ]<Album>.jpg, or described by PATH/catalog.csv.
+    """
     from knowyourband.collect.folder import collect as run
 
     run(path, out)

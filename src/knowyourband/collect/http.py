@@ -23,7 +23,8 @@ from knowyourband.errors import KybError
 
 log = logging.getLogger(__name__)
 
-DEFAULT_USER_AGENT = f"KnowYourBand/{__version__} (+https://github.com/knowyourband/knowyourband; catalogue collector)"
+# Names the program honestly; users are asked (docs/collect.md) to add a contact with --user-agent.
+DEFAULT_USER_AGENT = f"KnowYourBand/{__version__} (catalogue collector; python-httpx)"
 # Answers that will not change on a retry; they are cached so a rerun does not ask again.
 FINAL_STATUSES = {200, 404, 410}
 RETRY_STATUSES = {429, 500, 502, 503, 504, 520, 521, 522, 524}
