@@ -1,0 +1,130 @@
+"""From weighted correspondences to verified placements: Hough groups, RANSAC, multi-instance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from knowyourband.index import Index
+from knowyourband.verify import geometry, hough
+from knowyourband.verify.vote import Matches
+
+
+@dataclass
+class Detection:
+    """One verified placement of reference position `ref` in the photo (working pixels).
+
+    quad: (4, 2) float64; query: (n,) int32 query keypoints that are inliers.
+    """
+
+    ref: int
+    quad: np.ndarray
+    inliers: int
+    ratio: float  # inliers / correspondences the RANSAC saw
+    query: np.ndarray
+    points: np.ndarray  # (n, 2) float32 photo positions of the inliers
+    model: str
+    score: float = 0.0
+
+
+def detect(index: Index, photo_kp: np.ndarray, matches: Matches, shortlist: np.ndarray, conf: dict) -> list[Detection]:
+    """Verify each shortlisted reference position against the photo, several placements each.
+
+    photo_kp: (Q, 4) float32 query keypoints in working pixels; matches over those keypoints.
+    """
+    out: list[Detection] = []
+    refs = index.locals.refs
+    geo = {**geometry.DEFAULTS, "min_inliers": conf["min_inliers"]}
+    order = np.argsort(matches.ref, kind="stable")
+    sorted_refs = matches.ref[order]
+    for r in shortlist:
+        lo, hi = np.searchsorted(sorted_refs, [r, r + 1])
+        sel = order[lo:hi]
+        if len(sel) < conf["min_inliers"]:
+            continue
+        width, height = float(refs["width"][r]), float(refs["height"][r])
+        q = matches.query[sel]
+        w = matches.weight[sel]
+        qkp = photo_kp[q]
+        rkp = index.locals.keypoints(matches.row[sel])
+        pose = hough.poses(qkp, rkp, width, height)
+        alive = np.ones(len(sel), dtype=bool)
+        for _ in range(conf["max_instances"]):
+            idx = np.nonzero(alive)[0]
+            groups = hough.clusters(pose[idx], w[idx], width, height, min_weight=conf["hough_min_weight"],
+                                    max_clusters=conf["max_clusters"])
+            found = None
+            for group in groups:
+                g = idx[group]
+                if len(g) < conf["min_inliers"]:
+                    continue
+                f = geometry.fit(rkp[g, :2], qkp[g, :2], width, height, conf["ransac_px"], geo)
+                if f is not None:
+                    found = (g, f)
+                    break
+            if found is None:
+                break
+            g, f = found
+            # Correspondences anywhere that agree with the accepted placement belong to it too.
+            err = np.linalg.norm(geometry.project(f.matrix, rkp[:, :2].astype(np.float64)) - qkp[:, :2], axis=1)
+            members = alive & (err < conf["ransac_px"] * (2 if f.model == "affine" else 1))
+            members[g[f.inliers]] = True
+            n_in = int(members.sum())
+            out.append(Detection(int(r), f.quad, n_in, n_in / max(len(g), 1), q[members], qkp[members, :2], f.model))
+            alive &= ~members
+            if alive.sum() < conf["min_inliers"]:
+                break
+    return out
+
+
+def _area(quad: np.ndarray) -> float:
+    x, y = quad[:, 0], quad[:, 1]
+    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection of two convex quads (4, 2) over the smaller one's area, in [0, 1]."""
+    import cv2
+
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    small = min(_area(a), _area(b))
+    return float(inter) / small if small > 0 else 0.0
+
+
+def _inside(quad: np.ndarray, points: np.ndarray) -> float:
+    """Share of (n, 2) points inside a (4, 2) quad."""
+    import cv2
+
+    poly = quad.astype(np.float32)
+    if len(points) == 0:
+        return 0.0
+    return float(np.mean([cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in points]))
+
+
+def resolve(detections: list[Detection], max_overlap: float) -> tuple[list[Detection], dict[int, list[Detection]]]:
+    """One identity per region: keep the best-scored detection, drop those whose outline or inliers
+    lie mostly inside a kept one (a logo printed on a detected cover is part of that cover).
+
+    One exception: a band's logo printed on its album cover makes the cover "match" a photo of the
+    logo alone, with a big outline around a small cluster of inliers. When a smaller detection holds
+    most of a kept one's inliers, the smaller one explains the evidence better and takes its place.
+    Returns the kept detections and, per kept index, the rivals dropped in its favour.
+    """
+    kept: list[Detection] = []
+    rivals: list[list[Detection]] = []
+    for d in sorted(detections, key=lambda d: (-d.score, -d.inliers)):
+        hit = next((i for i, k in enumerate(kept)
+                    if overlap(k.quad, d.quad) > max_overlap or _inside(k.quad, d.points) >= 0.7), None)
+        if hit is None:
+            kept.append(d)
+            rivals.append([])
+            continue
+        k = kept[hit]
+        if _area(d.quad) < 0.5 * _area(k.quad) and _inside(d.quad, k.points) >= 0.7:
+            kept[hit] = d
+            rivals[hit] = [k] + rivals[hit]
+        else:
+            rivals[hit].append(d)
+    order = sorted(range(len(kept)), key=lambda i: (-kept[i].score, -kept[i].inliers))
+    return [kept[i] for i in order], {n: rivals[i] for n, i in enumerate(order)}

@@ -1,0 +1,151 @@
+"""The recognition pipeline as one object: photo in, every known logo and cover out."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from knowyourband.features import FeatureConfig, extract, invert_polarity
+from knowyourband.imageio import ImageSource, LoadedImage, load_image
+from knowyourband.index import Index, vectors
+from knowyourband.recognize.detections import Detection, detect, resolve
+from knowyourband.result import Candidate, RecognizedObject, Result
+from knowyourband.verify.vote import density_ratio_matches, merge, tally
+
+log = logging.getLogger(__name__)
+
+default_conf: dict[str, Any] = {
+    "max_side": 1280,  # photo long side for features: small logos need pixels, SIFT time grows with them
+    "max_keypoints": 3000,  # query keypoint cap, spread over the photo
+    "contrast_threshold": 0.02,  # lower than SIFT's 0.04: thin, blurred logo strokes are low contrast
+    "k": 6,  # neighbours per query descriptor; the last one is the density reference
+    "nprobe": 8,  # inverted lists visited per query descriptor
+    "max_ratio": 0.9,  # neighbour distance / k-th neighbour distance must be below this
+    "polarity": True,  # also match inverted descriptors against logos (white-on-black prints)
+    "shortlist": 60,  # reference positions verified, by summed vote weight
+    "hough_min_weight": 2.0,  # a pose bin lighter than this is noise
+    "max_clusters": 4,  # pose groups tried per reference and instance
+    "max_instances": 6,  # the same reference found up to this many times in one photo
+    "min_inliers": 8,
+    "ransac_px": 6.0,  # reprojection tolerance in working pixels
+    "max_overlap": 0.5,  # share of the smaller outline inside a better detection: same region
+    "candidates": 10,
+    # Score: logistic in inlier count and inlier ratio, fitted on the standard benchmark (docs/engine.md).
+    "score_bias": -6.0,
+    "score_inliers": 0.35,
+    "score_ratio": 4.0,
+    "min_score": 0.5,  # below this the engine says nothing
+}
+
+
+class Recognizer:
+    """Thread-safe: holds only read-only state (the loaded index and the configuration)."""
+
+    def __init__(self, index: Index, conf: dict[str, Any] | None = None) -> None:
+        self.index = index
+        self.config = {**default_conf, **(conf or {})}
+        self._starts = index.locals.starts
+        self._is_logo = index.locals.refs["kind"] == 0
+
+    @classmethod
+    def open(cls, index_dir: str | Path, method: str = "kyb", conf: dict[str, Any] | None = None):
+        """Load an index once and return a recognizer for `method` ("kyb" or a baseline's name)."""
+        index = Index.open(index_dir)
+        if method == "kyb":
+            return cls(index, conf)
+        from knowyourband import baselines
+
+        return baselines.open_method(method, index)
+
+    def score(self, inliers: int, ratio: float) -> float:
+        c = self.config
+        z = c["score_bias"] + c["score_inliers"] * inliers + c["score_ratio"] * ratio
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def recognize(self, image: ImageSource | LoadedImage) -> Result:
+        """Recognise every known logo and cover in a photo (path, bytes, file or LoadedImage)."""
+        c = self.config
+        t0 = time.perf_counter()
+        timing: dict[str, float] = {}
+        loaded = image if isinstance(image, LoadedImage) else load_image(image, max_side=c["max_side"])
+        gray = cv2.cvtColor(loaded.rgb, cv2.COLOR_RGB2GRAY)
+        timing["load"] = _ms(t0)
+        t = time.perf_counter()
+        feats = extract(gray, FeatureConfig(c["max_side"], c["max_keypoints"], c["contrast_threshold"]))
+        timing["features"] = _ms(t)
+        t = time.perf_counter()
+        matches = self._match(feats.descriptors)
+        timing["search"] = _ms(t)
+        t = time.perf_counter()
+        votes = tally(matches, len(self._starts))
+        shortlist = np.argsort(-votes)[: c["shortlist"]]
+        shortlist = shortlist[votes[shortlist] > 0]
+        found = detect(self.index, feats.keypoints, matches, shortlist, c)
+        for d in found:
+            d.score = self.score(d.inliers, d.ratio)
+        kept, rivals = resolve([d for d in found if d.score >= c["min_score"]], c["max_overlap"])
+        timing["verify"] = _ms(t)
+        objects = [self._object(d, rivals[i], feats.keypoints, matches, votes, loaded.scale)
+                   for i, d in enumerate(kept)]
+        timing["total"] = _ms(t0)
+        return Result(width=loaded.width, height=loaded.height, objects=objects, timing_ms=timing)
+
+    def _match(self, descriptors: np.ndarray):
+        c = self.config
+        D, I = vectors.search(self.index.vectors, descriptors, c["k"], c["nprobe"])
+        matches = density_ratio_matches(D, I, self._starts, c["max_ratio"])
+        if c["polarity"] and self._is_logo.any():
+            D, I = vectors.search(self.index.vectors, invert_polarity(descriptors), c["k"], c["nprobe"])
+            inverted = density_ratio_matches(D, I, self._starts, c["max_ratio"])
+            matches = merge(matches, inverted.take(self._is_logo[inverted.ref]))
+        return matches
+
+    def _object(self, d: Detection, rivals: list[Detection], photo_kp: np.ndarray, matches, votes: np.ndarray,
+                scale: float) -> RecognizedObject:
+        quad = d.quad / scale
+        box = [float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max())]
+        refs = self.index.locals.refs
+        cat = self.index.catalog
+        # Runner-ups: verified rivals first, then references with votes from inside this outline.
+        inside = cv2.pointPolygonTest
+        poly = d.quad.astype(np.float32)
+        in_region = np.array([inside(poly, (float(x), float(y)), False) >= 0 for x, y in photo_kp[matches.query, :2]],
+                             dtype=bool) if len(matches) else np.zeros(0, bool)
+        local = np.bincount(matches.ref[in_region], weights=matches.weight[in_region], minlength=len(votes))
+        ranked: list[tuple[int, float]] = [(d.ref, d.score)] + [(r.ref, r.score) for r in rivals]
+        own = max(local[d.ref], 1e-6)
+        for r in np.argsort(-local)[: self.config["candidates"] * 2]:
+            if local[r] > 0:
+                # An unverified runner-up's score is its vote share, capped below the verified ones.
+                ranked.append((int(r), float(min(0.49, 0.5 * local[r] / own)) * d.score))
+        seen: set[int] = set()
+        candidates = []
+        for pos, s in ranked:
+            if pos in seen:
+                continue
+            seen.add(pos)
+            candidates.append(self._candidate(int(refs["id"][pos]), s))
+            if len(candidates) >= self.config["candidates"]:
+                break
+        ref = cat.reference(int(refs["id"][d.ref]))
+        return RecognizedObject(
+            kind=ref.kind, score=round(d.score, 4), inliers=d.inliers, box=[round(v, 1) for v in box],
+            quad=[[round(float(x), 1), round(float(y), 1)] for x, y in quad],
+            reference_id=ref.id, reference_key=ref.key, band=cat.band_ref(ref.band_id),
+            release=cat.release_ref(ref.release_id), candidates=candidates)
+
+    def _candidate(self, reference_id: int, score: float) -> Candidate:
+        cat = self.index.catalog
+        ref = cat.reference(reference_id)
+        return Candidate(reference_id=ref.id, reference_key=ref.key, band=cat.band_ref(ref.band_id),
+                         release=cat.release_ref(ref.release_id), score=round(score, 4))
+
+
+def _ms(t: float) -> float:
+    return round((time.perf_counter() - t) * 1000.0, 1)

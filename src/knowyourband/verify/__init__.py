@@ -1,0 +1,1 @@
+"""Matching and geometric verification: votes, Hough pose groups, RANSAC, outlines."""
