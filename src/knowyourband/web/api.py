@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from knowyourband.catalog import Catalog
 from knowyourband.errors import ImageError
-from knowyourband.web.recognition import RecognitionService, RecognitionTimeout
+from knowyourband.web.recognition import RecognitionService, RecognitionTimeout, ServerBusy
 from knowyourband.web.schemas import (
     BandDetail,
     BandSummary,
@@ -60,7 +60,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         413: "the upload is over the size limit, or the image has too many pixels",
         415: "the upload is not an image",
         422: "the image is corrupt or the request is malformed",
-        503: "recognition did not finish within the request timeout",
+        503: "the server is too busy, or recognition did not finish within the request timeout",
     }.items()
 }
 
@@ -90,7 +90,7 @@ async def recognize(
         result, cached = await service.recognize(data)
     except ImageError as exc:
         raise HTTPException(422, f"the photo cannot be read: {exc}") from exc
-    except RecognitionTimeout as exc:
+    except (RecognitionTimeout, ServerBusy) as exc:
         raise HTTPException(503, str(exc), headers={"Retry-After": "10"}) from exc
     # The cached dict is shared between requests: answer with a copy, trimmed to `top`.
     body = copy.deepcopy(result)

@@ -52,6 +52,7 @@ def create_app(settings: Settings, recognizer: SupportsRecognize | None = None) 
         threads=settings.recognition_threads,
         cache_size=settings.cache_size,
         timeout_s=settings.request_timeout_s,
+        max_waiting=settings.max_waiting,
     )
 
     @asynccontextmanager

@@ -20,12 +20,18 @@ class RecognitionTimeout(KybError):
     """The photo was not recognised within the request deadline (the server is busy or the photo is hard)."""
 
 
+class ServerBusy(KybError):
+    """More photos are waiting than the server will queue; the client should retry shortly."""
+
+
 class SupportsRecognize(Protocol):
     def recognize(self, image: Any) -> Result: ...
 
 
 class RecognitionService:
     """Runs `recognizer.recognize` in `threads` worker threads and remembers the last `cache_size` answers.
+
+    At most `max_waiting` distinct photos are running or queued; more are refused (`ServerBusy`).
 
     The same bytes sent twice (a retry on a flaky festival network, two friends with the same
     screenshot) are answered from the cache; identical uploads arriving together share one run.
@@ -38,10 +44,12 @@ class RecognitionService:
         threads: int,
         cache_size: int,
         timeout_s: float,
+        max_waiting: int,
     ) -> None:
         self.recognizer = recognizer
         self.cache_size = cache_size
         self.timeout_s = timeout_s
+        self.max_waiting = max_waiting
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="kyb-recognize")
         self._cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._running: dict[str, asyncio.Future[dict[str, Any]]] = {}
@@ -62,6 +70,9 @@ class RecognitionService:
         self.misses += 1
         running = self._running.get(key)
         if running is None:
+            # Each waiting upload holds its bytes in memory: past the bound, refuse rather than swell.
+            if len(self._running) >= self.max_waiting:
+                raise ServerBusy(f"the server is busy with {len(self._running)} photos; try again in a few seconds")
             loop = asyncio.get_running_loop()
             running = asyncio.ensure_future(loop.run_in_executor(self._pool, self._run, data))
             self._running[key] = running

@@ -72,4 +72,5 @@ def configure_logging(level: int = logging.INFO) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root.handlers = [handler]
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # which SIMD build loaded: not news
     root.setLevel(min(root.level, level) if root.level else level)

@@ -28,6 +28,7 @@ class Settings:
     workers: int = 1  # server processes (each loads the index read-only)
     native_threads: int = 1  # OpenCV/FAISS threads per recognition; the pool already fills the cores
     request_timeout_s: float = 30.0  # queueing + recognition; a phone user gives up long before
+    max_waiting: int = 64  # photos running or queued per process before new ones get 503
     cache_size: int = 256  # recognised photos kept, keyed by content sha256
     max_top: int = 20  # the most candidates per object a client may ask for
 
@@ -36,8 +37,8 @@ class Settings:
             raise KybError(f"max_upload_bytes={self.max_upload_bytes} is too small to hold any photo; use ≥ 1024")
         if self.request_timeout_s <= 0:
             raise KybError(f"request_timeout_s must be positive, got {self.request_timeout_s}")
-        if self.threads < 0 or self.workers < 1 or self.native_threads < 1 or self.cache_size < 0 or self.max_top < 1:
-            raise KybError("threads ≥ 0, workers ≥ 1, native_threads ≥ 1, cache_size ≥ 0 and max_top ≥ 1 are required")
+        if self.threads < 0 or self.workers < 1 or self.native_threads < 1 or self.max_waiting < 1 or self.cache_size < 0 or self.max_top < 1:
+            raise KybError("threads ≥ 0, workers ≥ 1, native_threads ≥ 1, max_waiting ≥ 1, cache_size ≥ 0 and max_top ≥ 1 are required")
 
     @property
     def recognition_threads(self) -> int:
