@@ -71,3 +71,13 @@ def test_same_album_on_both_sites_is_linked_and_duplicate_cover_dropped(
     assert {s["name"] for s in band["sources"]} == {"metal-archives", "discogs"}
     covers = [r["id"] for r in catalog["references"] if r.get("release_id") == "ma-release-618"]
     assert covers == ["ma-cover-618"]  # the Discogs copy had the same pHash
+    # Another Discogs artist of the same name ("Death (3)") is a different band to Discogs: not merged.
+    other = dict(release, id=900003, title="Barcelona #023")
+    other["artists"] = [dict(release["artists"][0], name="Death (3)", id=900004)]
+    replay.overrides["/releases/900003"] = (200, json.dumps(other).encode(), "application/json")
+    code, output, catalog = _run(replay, out, "discogs", "--release", "900003", "--token", "T")
+    assert code == 0, output
+    added = next(r for r in catalog["releases"] if r["id"] == "discogs-release-900003")
+    assert added["band_id"] == "discogs-artist-900004"
+    assert {b["name"] for b in catalog["bands"]} == {"Death"}  # two bands, both named Death
+    assert len(catalog["bands"]) == 2

@@ -81,9 +81,10 @@ def test_phash_finds_resized_recompressed_copies_not_other_covers() -> None:
 
 
 def test_duplicates_dropped_only_within_one_identity() -> None:
-    hashes = {"a": 0x0F0F, "b": 0x0F0E, "c": 0x0F0F, "d": 0xFFFF_0000_FFFF_0000}
-    groups = {"a": "release-1", "b": "release-1", "c": "release-2", "d": "release-1"}
-    assert find_duplicates(hashes, groups) == {"b": "a"}
+    far = 0xFFFF_0000_FFFF_0000
+    hashes = {"a": (0x0F0F, 0x33), "b": (0x0F0E, 0x31), "c": (0x0F0F, 0x33), "d": (far, 0x33), "e": (0x0F0F, far)}
+    groups = {"a": "release-1", "b": "release-1", "c": "release-2", "d": "release-1", "e": "release-1"}
+    assert find_duplicates(hashes, groups) == {"b": "a"}  # "d" and "e" are close on one hash only
 
 
 def test_side_by_side_pieces_are_flagged_not_cut() -> None:

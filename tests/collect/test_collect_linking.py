@@ -50,7 +50,13 @@ def test_undecidable_same_name_bands_are_left_unlinked() -> None:
 
 def test_single_candidate_and_unknown_names() -> None:
     assert choose_band(BANDS, RELEASES, BandEvidence("Death (2)", []))[0] == "ma-band-141"
+    assert choose_band(BANDS, RELEASES, BandEvidence("Death", ["Humans"], years=[1990]))[0] == "ma-band-141"
     assert choose_band(BANDS, RELEASES, BandEvidence("Obituary", []))[0] is None
+
+
+def test_single_candidate_that_nothing_supports_is_not_linked() -> None:
+    chosen, why = choose_band(BANDS, RELEASES, BandEvidence("Death", ["Punk Demo"], "Germany", [2015]))
+    assert chosen is None and "shares no release" in why
 
 
 def test_find_release_and_active_years() -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-PHASH_MAX_DISTANCE = 8  # bits of 64; same cover recompressed/resized: 0-4, different covers: ~32
+# Bits of 64 (docs/collect.md): a cover resized + recompressed moves pHash <= 2 and dHash <= 3 bits;
+# different covers are >= 14 (pHash) and >= 13 (dHash) apart. A duplicate must be close on both.
+PHASH_MAX_DISTANCE = 8
+DHASH_MAX_DISTANCE = 10
 
 
 def dhash(grey: np.ndarray) -> int:
@@ -41,23 +44,27 @@ def to_hex(value: int) -> str:
     return f"{value:016x}"
 
 
-def find_duplicates(
-    hashes: dict[str, int], groups: dict[str, str], max_distance: int = PHASH_MAX_DISTANCE
-) -> dict[str, str]:
+def find_duplicates(hashes: dict[str, tuple[int, int]], groups: dict[str, str]) -> dict[str, str]:
     """Which references repeat an earlier one of the same group: `{duplicate_id: kept_id}`.
 
-    `hashes` maps reference id -> pHash, in the order references were collected (the first one is kept);
-    `groups` maps reference id -> identity (a release for covers, a band for logos). Only pictures of the
-    same identity are dropped: two releases sharing one cover stay apart, because the index tells
-    identities apart and a missing reference would lose a release.
+    `hashes` maps reference id -> (pHash, dHash), in the order references were collected (the first
+    one is kept); `groups` maps reference id -> identity (a release for covers, a band for logos). Only
+    pictures of the same identity are dropped: two releases sharing one cover stay apart, because the
+    index tells identities apart and a missing reference would lose a release.
     """
-    kept: dict[str, list[tuple[str, int]]] = {}
+    kept: dict[str, list[tuple[str, tuple[int, int]]]] = {}
     duplicates = {}
-    for ref_id, value in hashes.items():
+    for ref_id, (p, d) in hashes.items():
         group = kept.setdefault(groups[ref_id], [])
-        match = next((other for other, h in group if distance(value, h) <= max_distance), None)
+        match = next((other for other, (op, od) in group
+                      if distance(p, op) <= PHASH_MAX_DISTANCE and distance(d, od) <= DHASH_MAX_DISTANCE), None)
         if match is None:
-            group.append((ref_id, value))
+            group.append((ref_id, (p, d)))
         else:
             duplicates[ref_id] = match
     return duplicates
+
+
+def image_hashes(grey: np.ndarray) -> dict[str, str]:
+    """The `phash` and `dhash` keys a reference carries, as 16 hex digits each, for a `(H, W) uint8` image."""
+    return {"phash": to_hex(phash(grey)), "dhash": to_hex(dhash(grey))}

@@ -83,6 +83,15 @@ def _display_name(artist: dict[str, Any]) -> str:
     return _DISAMBIGUATION.sub("", artist["name"]) or artist["name"]
 
 
+def _linked_elsewhere(band: dict[str, Any], artist_id: int) -> bool:
+    """True when `band` stands for a Discogs artist other than `artist_id`."""
+    if band["id"].startswith("discogs-artist-"):
+        return band["id"] != f"discogs-artist-{artist_id}"
+    return any(source.get("name") == SOURCE and "/artists/" in source.get("url", "")
+               and not source["url"].rstrip("/").endswith(f"/artists/{artist_id}")
+               for source in band.get("sources", []))
+
+
 def _type(data: dict[str, Any]) -> str | None:
     for fmt in data.get("formats", []):
         for description in fmt.get("descriptions", []):
@@ -110,6 +119,9 @@ class DiscogsCollector:
     def __init__(self, fetcher: Fetcher, builder: CatalogBuilder, out_dir: Path) -> None:
         self.fetcher, self.builder, self.out_dir = fetcher, builder, out_dir
         self.stats = DiscogsStats()
+        # A whole discography tells same-name bands apart better than one title: kept per artist id.
+        self.discography: dict[int, tuple[list[str], list[int]]] = {}
+        self.band_of_artist: dict[int, str] = {}
 
     def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         response = self.fetcher.get(f"{API_ROOT}{path}", params)
@@ -127,9 +139,13 @@ class DiscogsCollector:
             if got is None:
                 break
             data, _ = got
+            titles, years = self.discography.setdefault(artist_id, ([], []))
             for item in data.get("releases", []):
                 if item.get("role", "Main") == "Main":
                     items.append((item.get("type", "release"), int(item["id"])))
+                    titles.append(item.get("title", ""))
+                    if item.get("year"):
+                        years.append(int(item["year"]))
             pages = data.get("pagination", {}).get("pages", 1)
             if page >= pages or (limit is not None and len(items) >= limit):
                 break
@@ -147,6 +163,26 @@ class DiscogsCollector:
                         len(exact), name, exact[0].get("resource_url"))
         return int(exact[0]["id"])
 
+    def _band_for(self, artist_id: int, name: str, title: str, year: int | None) -> str:
+        """The catalogue band of a Discogs artist: a same band already collected, else its own."""
+        if artist_id in self.band_of_artist:
+            return self.band_of_artist[artist_id]
+        titles, years = self.discography.get(artist_id, ([title], [year] if year else []))
+        evidence = BandEvidence(name=name, titles=titles, country=None, years=years or None)
+        own = f"discogs-artist-{artist_id}"
+        # Discogs already tells its same-name artists apart ("Death (2)"): a band linked to another
+        # Discogs artist is not a candidate.
+        candidates = {key: band for key, band in self.builder.bands.items()
+                      if key == own or not _linked_elsewhere(band, artist_id)}
+        band_id, why = choose_band(candidates, self.builder.releases, evidence)
+        log.info("Discogs artist %s (%d): %s", name, artist_id, why)
+        if band_id is None:
+            band_id = own
+            if "name" in why and "no band" not in why:
+                self.builder.add_flag(band_id, f"{name}: {why}; kept as a separate band")
+        self.band_of_artist[artist_id] = band_id
+        return band_id
+
     def collect_item(self, kind: str, item_id: int) -> None:
         """Add one release or master with its band (linked to an existing same band) and its cover."""
         got = self._get(f"/{kind}s/{item_id}")
@@ -156,12 +192,7 @@ class DiscogsCollector:
         artist = (data.get("artists") or [{"name": "Unknown Artist", "id": 0}])[0]
         name = _display_name(artist)
         year = data.get("year") or None
-        evidence = BandEvidence(name=name, titles=[data["title"]], country=None, years=[year] if year else None)
-        band_id, why = choose_band(self.builder.bands, self.builder.releases, evidence)
-        if band_id is None:
-            band_id = f"discogs-artist-{artist.get('id', 0)}"
-            if "share the name" in why:
-                self.builder.add_flag(band_id, f"{name}: {why}; kept as a separate band")
+        band_id = self._band_for(int(artist.get("id", 0)), name, data["title"], year)
         artist_url = artist.get("resource_url") or f"{API_ROOT}/artists/{artist.get('id')}"
         self.builder.add_band({"id": band_id, "name": self.builder.bands.get(band_id, {}).get("name", name),
                                "sources": [{"name": SOURCE, "url": artist_url, "fetched": fetched}]})

@@ -18,7 +18,7 @@ from typing import Any
 
 from knowyourband.catalog.source import load_source
 from knowyourband.collect import images
-from knowyourband.collect.dedupe import phash, to_hex
+from knowyourband.collect.dedupe import image_hashes
 from knowyourband.collect.http import utc_now
 from knowyourband.collect.references import FOLDERS, drop_duplicates
 from knowyourband.collect.writer import CatalogBuilder
@@ -112,7 +112,7 @@ def collect(root: Path, out_dir: Path) -> CatalogBuilder:
             builder.add_release(release)
         stored = images.store(data, image, out_dir / FOLDERS[reference["kind"]] / reference["id"])
         reference.update({"image": stored.relative_to(out_dir).as_posix(),
-                          "phash": to_hex(phash(images.grey_array(image)))})
+                          **image_hashes(images.grey_array(image))})
         builder.add_reference(reference)
     if not builder.references:
         raise CatalogError(f"{root}: no readable images found. Lay them out as <Band>/logo.png and "

@@ -69,20 +69,22 @@ def choose_band(bands: dict[str, dict[str, Any]], releases: dict[str, dict[str, 
                 evidence: BandEvidence) -> tuple[str | None, str]:
     """The id of the catalogue band `evidence` describes, or None, with the reason.
 
-    One band of that name is taken as it is; among several same-name bands the best score wins
-    when it reaches `MIN_SCORE` and beats the runner-up, otherwise none is chosen (a wrong link
-    would give one band the other's covers).
+    One band of that name is taken unless the evidence contradicts it (nothing shared: score <= 0);
+    among several same-name bands the best score wins when it reaches `MIN_SCORE` and beats the
+    runner-up, otherwise none is chosen (a wrong link would give one band the other's covers).
     """
     key = name_key(evidence.name)
     candidates = [b for b in bands.values() if name_key(b["name"]) == key]
     if not candidates:
         return None, "no band of that name yet"
-    if len(candidates) == 1:
-        return candidates[0]["id"], "the only band of that name"
     titles_of: dict[str, list[str]] = {}
     for release in releases.values():
         titles_of.setdefault(release["band_id"], []).append(release["title"])
     scored = sorted(((band_score(b, titles_of.get(b["id"], []), evidence), b["id"]) for b in candidates), reverse=True)
+    if len(candidates) == 1:
+        if scored[0][0] > 0 or not (evidence.titles or evidence.years or evidence.country):
+            return candidates[0]["id"], "the only band of that name"
+        return None, "the only band of that name shares no release, years or country with it"
     (best, best_id), (second, _) = scored[0], scored[1]
     if best >= MIN_SCORE and best > second:
         return best_id, f"best of {len(candidates)} same-name bands (score {best:.2f} vs {second:.2f})"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from knowyourband.collect import images
-from knowyourband.collect.dedupe import find_duplicates, phash, to_hex
+from knowyourband.collect.dedupe import find_duplicates, image_hashes
 from knowyourband.collect.http import Fetcher
 from knowyourband.collect.logos import split_logos
 from knowyourband.collect.writer import CatalogBuilder
@@ -75,14 +75,15 @@ def collect_image(
         crop_grey = grey if piece_path == path else images.grey_array(images.decode(piece_path.read_bytes()))
         builder.add_reference({
             "id": piece_id, **base, "image": piece_path.relative_to(out_dir).as_posix(),
-            "phash": to_hex(phash(crop_grey)), **extra,
+            **image_hashes(crop_grey), **extra,
         })
     return len(pieces)
 
 
 def drop_duplicates(builder: CatalogBuilder) -> int:
     """Remove references that repeat an earlier picture of the same band logo or release; returns how many."""
-    hashes = {ref_id: int(ref["phash"], 16) for ref_id, ref in builder.references.items() if ref.get("phash")}
+    hashes = {ref_id: (int(ref["phash"], 16), int(ref["dhash"], 16))
+              for ref_id, ref in builder.references.items() if ref.get("phash") and ref.get("dhash")}
     groups = {ref_id: f"{ref['kind']}:{ref.get('release_id') or ref['band_id']}"
               for ref_id, ref in builder.references.items() if ref_id in hashes}
     duplicates = find_duplicates(hashes, groups)
