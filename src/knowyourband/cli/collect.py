@@ -73,7 +73,7 @@ def _summary(out: Path) -> None:
     if data.get("missing"):
         click.echo(f"{len(data['missing'])} pages or images were missing (listed under \"missing\" in catalog.json)")
     for flag in data.get("flags", []):
-        click.echo(f"check {flag['reference_id']}: {flag['reason']}")
+        click.echo(f"check {flag['id']}: {flag['reason']}")
 
 
 @click.group()

@@ -178,7 +178,7 @@ class DiscogsCollector:
         log.info("Discogs artist %s (%d): %s", name, artist_id, why)
         if band_id is None:
             band_id = own
-            if "name" in why and "no band" not in why:
+            if any(name_key(band["name"]) == name_key(name) for key, band in candidates.items() if key != own):
                 self.builder.add_flag(band_id, f"{name}: {why}; kept as a separate band")
         self.band_of_artist[artist_id] = band_id
         return band_id

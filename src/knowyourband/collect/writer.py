@@ -31,7 +31,7 @@ class CatalogBuilder:
         self.releases: dict[str, dict[str, Any]] = {}
         self.references: dict[str, dict[str, Any]] = {}
         self.missing: dict[str, dict[str, Any]] = {}  # url -> what could not be fetched (404s)
-        self.flags: list[dict[str, Any]] = []  # things a person should look at (unsplittable logos…)
+        self.flags: list[dict[str, Any]] = []  # bands/references a person should look at
 
     @classmethod
     def open(cls, out_dir: Path, name: str, generator: dict[str, Any]) -> CatalogBuilder:
@@ -67,9 +67,10 @@ class CatalogBuilder:
     def add_missing(self, url: str, status: int, what: str) -> None:
         self.missing[url] = {"url": url, "status": status, "what": what}
 
-    def add_flag(self, ref_id: str, reason: str) -> None:
-        if not any(flag["reference_id"] == ref_id for flag in self.flags):
-            self.flags.append({"reference_id": ref_id, "reason": reason})
+    def add_flag(self, item_id: str, reason: str) -> None:
+        """Note a band or reference a person should look at (once per id)."""
+        if not any(flag["id"] == item_id for flag in self.flags):
+            self.flags.append({"id": item_id, "reason": reason})
 
     def to_dict(self, partial: bool = False) -> dict[str, Any]:
         return {
