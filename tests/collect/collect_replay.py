@@ -73,6 +73,10 @@ def cover_jpeg(seed: int) -> bytes:
         box = (x, y, x + rng.randrange(20, 140), y + rng.randrange(20, 140))
         colour = tuple(rng.randrange(256) for _ in range(3))
         (draw.ellipse if rng.random() < 0.5 else draw.rectangle)(box, fill=colour)
+    for _ in range(4):  # corners and letters give an index's local features something to hold
+        colour = tuple(rng.randrange(256) for _ in range(3))
+        word = "".join(rng.choice("ABCDEFGHKMNPRSTVWXZ") for _ in range(5))
+        draw.text((rng.randrange(10, 150), rng.randrange(10, 250)), word, fill=colour, font=_font(30))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=90)
     return buffer.getvalue()
