@@ -78,3 +78,21 @@ def test_a_text_file_shows_a_message(phone, live_server, tmp_path):
     page.goto(live_server + "/")
     page.set_input_files("#library", str(notes))
     assert "not a photo" in page.locator("#error").inner_text()
+
+
+def test_unknown_regions_are_drawn_dashed_and_named(phone, live_server):
+    # The engine reports `unknown` regions only with a detector; the client's drawing is checked directly.
+    page, errors = phone
+    page.goto(live_server + "/")
+    labels = page.evaluate("""async () => {
+        const { drawOverlay } = await import("./js/overlay.js");
+        const svg = document.getElementById("overlay");
+        document.getElementById("view-result").hidden = false;
+        drawOverlay(svg, {image: {width: 800, height: 600}, objects: [], timing_ms: {total: 1},
+                          unknown: [{kind: "logo", box: [10, 300, 200, 380], score: 0.7},
+                                    {kind: "album", box: [400, 100, 700, 400], score: 0.6}]});
+        return [svg.querySelectorAll("rect.unknown").length, svg.textContent];
+    }""")
+    assert labels[0] == 2
+    assert "a logo we don't know" in labels[1] and "an album we don't know" in labels[1]
+    assert errors == []

@@ -26,7 +26,10 @@ def test_declared_oversize_is_refused_before_the_body_is_sent(live_server):
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(b"POST /api/v1/recognize HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; "
                      b"boundary=b\r\nContent-Length: 52428800\r\n\r\n")
-        reply = sock.recv(4096).decode("latin-1")
+        reply = b""
+        while chunk := sock.recv(4096):  # the server closes the connection after its answer
+            reply += chunk
+        reply = reply.decode("latin-1")
     assert reply.startswith("HTTP/1.1 413")
     assert "too large" in reply
 
