@@ -30,3 +30,42 @@ def catalog(out: Path, bands: int, albums_per_band: int, seed: int, distractors:
 
     path = generate_catalog(out, bands, albums_per_band, seed, distractors, workers=workers)
     click.echo(f"wrote {path}")
+
+
+@synth.command("photos")
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--catalog", "catalog_path", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The catalog.json whose references the photos show.")
+@click.option("--count", type=click.IntRange(min=0), default=400, show_default=True, help="Photos to write.")
+@click.option("--seed", type=int, default=11, show_default=True, help="Same arguments, same bytes.")
+@click.option("--scenes", default=None, help="Comma-separated scenes to draw (default: the standard mix of all).")
+@click.option("--difficulty", type=click.Choice(["easy", "medium", "hard"]), default=None,
+              help="One level for every photo (default: a third each).")
+@click.option("--megapixels", type=click.FloatRange(min=0.05, max=16), default=None,
+              help="Photo size override (default: 1.2-4 MP like a phone); small values make quick test sets.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Drawing processes; the output is the same for any number.")
+@friendly_errors
+def photos(out: Path, catalog_path: Path, count: int, seed: int, scenes: str | None, difficulty: str | None,
+           megapixels: float | None, workers: int) -> None:
+    """Write COUNT photos of the catalogue into OUT, with OUT/annotations.json."""
+    from knowyourband.synth.photos import generate_photos
+
+    names = [s.strip() for s in scenes.split(",") if s.strip()] if scenes else None
+    path = generate_photos(out, catalog_path, count, seed, scenes=names, difficulty=difficulty,
+                           megapixels=megapixels, workers=workers)
+    click.echo(f"wrote {count} photos and {path}")
+
+
+@synth.command("preview")
+@click.argument("bench", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the contact sheet (PNG).")
+@click.option("--count", type=click.IntRange(min=1), default=24, show_default=True,
+              help="Photos on the sheet, spread evenly over the benchmark.")
+@friendly_errors
+def preview(bench: Path, out_path: Path, count: int) -> None:
+    """Draw a contact sheet of BENCH's photos with their ground-truth outlines."""
+    from knowyourband.synth.preview import contact_sheet
+
+    click.echo(f"wrote {contact_sheet(bench, out_path, count)}")
