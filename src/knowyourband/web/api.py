@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from knowyourband.catalog import Catalog
+from knowyourband.catalog import Catalog, Reference
 from knowyourband.errors import ImageError
 from knowyourband.web.recognition import RecognitionService, RecognitionTimeout, ServerBusy
 from knowyourband.web.schemas import (
@@ -97,7 +98,8 @@ async def recognize(
     keep = min(top or settings.max_top, settings.max_top)
     for obj in body["objects"]:
         obj["candidates"] = obj["candidates"][:keep]
-    body["media"] = thumbs.links_for(body, request.scope.get("root_path", ""))
+    # thumbnail look-ups may touch SQLite: keep them off the event loop
+    body["media"] = await run_in_threadpool(thumbs.links_for, body, request.scope.get("root_path", ""))
     body["cached"] = cached
     return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
@@ -175,6 +177,8 @@ def health(catalog: CatalogDep, service: ServiceDep) -> Health:
         releases=catalog.count("releases"),
         references=catalog.count("refs"),
         cache_entries=service.cache_entries,
+        cache_hits=service.hits,
+        cache_misses=service.misses,
     )
 
 
@@ -184,12 +188,12 @@ def _int_id(raw: str, what: str) -> int:
     return int(raw)
 
 
-def _url(ref: Any, root: str) -> str | None:
+def _url(ref: Reference, root: str) -> str | None:
     path = media_path(ref)
     return root + MEDIA_PREFIX + path if path else None
 
 
-def _reference_out(ref: Any, root: str) -> ReferenceOut:
+def _reference_out(ref: Reference, root: str) -> ReferenceOut:
     return ReferenceOut(id=ref.id, key=ref.key, kind=ref.kind, thumbnail=_url(ref, root), source_url=ref.source_url)
 
 

@@ -101,6 +101,8 @@ class Health(BaseModel):
     releases: int
     references: int
     cache_entries: int
+    cache_hits: int
+    cache_misses: int
 
 
 class ErrorBody(BaseModel):

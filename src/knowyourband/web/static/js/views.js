@@ -71,7 +71,8 @@ function sourceLinks(sources) {
  */
 export function renderBand(container, band, object, shown, thumbs, onCandidate) {
   const logo = band.logos?.[0]?.thumbnail;
-  const others = object ? object.candidates.filter((c) => c.reference_id !== shown.reference_id) : [];
+  // Runner-ups that would read "0% sure" are noise to a person, not alternatives.
+  const others = object ? object.candidates.filter((c) => c.reference_id !== shown.reference_id && c.score >= 0.005) : [];
   container.replaceChildren(...present([
     h("h1", { id: "band-name", tabindex: "-1" }, band.name),
     logo ? h("img", { class: "detail-logo", src: logo, alt: `${band.name} logo` }) : null,
