@@ -62,9 +62,11 @@ def test_multi_logo_image_is_split_and_missing_logo_listed(replay: ReplayServer,
 def test_changed_layout_stops_with_a_clear_message(replay: ReplayServer, sources: Path, tmp_path: Path) -> None:
     page = (sources / "metal_archives" / "ios_band_page_death_141.html").read_bytes()
     replay.overrides["/band/view/id/141"] = (200, page.replace(b"<dt>Status:</dt>", b"<dt>State:</dt>"), "text/html")
-    code, output, _ = _collect(replay, tmp_path / "X", "--band-id", "141")
+    code, output, catalog = _collect(replay, tmp_path / "X", "--band-id", "122302", "--band-id", "141")
     assert code == 1
     assert "no 'Status' field" in output and "layout has changed" in output and "Traceback" not in output
+    assert [b["id"] for b in catalog["bands"]] == ["ma-band-122302"]  # the work before it is kept
+    assert catalog["generator"]["partial"] is True
 
 
 def test_band_name_and_genre_lists(replay: ReplayServer, tmp_path: Path) -> None:

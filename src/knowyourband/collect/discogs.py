@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from knowyourband.collect.http import FetchConfig, Fetcher, FetchError
+from knowyourband.collect.http import FetchConfig, Fetcher
 from knowyourband.collect.linking import BandEvidence, choose_band, find_release
 from knowyourband.collect.references import collect_image, drop_duplicates
 from knowyourband.collect.writer import CatalogBuilder
@@ -239,7 +239,7 @@ def collect(
         for done, (kind, item_id) in enumerate(items, start=1):
             try:
                 run.collect_item(kind, item_id)
-            except (FetchError, KeyboardInterrupt):  # keep what is done; the rerun resumes from the cache
+            except (KybError, KeyboardInterrupt):  # keep what is done; the rerun resumes from the cache
                 builder.write(out_dir, partial=True)
                 raise
             if progress:

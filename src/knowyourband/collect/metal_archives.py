@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from knowyourband.collect import ma_pages
-from knowyourband.collect.http import FetchConfig, Fetcher, FetchError
+from knowyourband.collect.http import FetchConfig, Fetcher
 from knowyourband.collect.references import collect_image, drop_duplicates
 from knowyourband.collect.writer import CatalogBuilder
 from knowyourband.errors import KybError
@@ -133,6 +133,7 @@ def _collect_release(fetcher: Fetcher, builder: CatalogBuilder, out_dir: Path, b
         builder.add_release(release)
         builder.add_missing(url, page.status, f"album page of {release_key}")
         return
+    builder.found(url)
     album = ma_pages.parse_album_page(page.text(), url)
     release.update({"year": album.year or row.year, "type": album.type or row.type, "label": album.label,
                     "sources": [_source(album.url, page.fetched)]})
@@ -161,7 +162,7 @@ def collect(selection: MaSelection, out_dir: Path, config: FetchConfig, progress
         for done, band_id in enumerate(band_ids, start=1):
             try:
                 collect_band(fetcher, builder, out_dir, band_id, band_progress)
-            except (FetchError, KeyboardInterrupt):  # keep what is done; the rerun resumes from the cache
+            except (KybError, KeyboardInterrupt):  # keep what is done; the rerun resumes from the cache
                 builder.write(out_dir, partial=True)
                 raise
             if progress:

@@ -47,6 +47,7 @@ def collect_image(
         if not response.ok:
             builder.add_missing(url, response.status, f"{kind} image of {release_id or band_id}")
             return 0
+        builder.found(url)
         image = images.decode(response.body)
         if image is None:
             log.warning("%s is not a readable image; skipped", url)

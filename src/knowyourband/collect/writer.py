@@ -67,6 +67,10 @@ class CatalogBuilder:
     def add_missing(self, url: str, status: int, what: str) -> None:
         self.missing[url] = {"url": url, "status": status, "what": what}
 
+    def found(self, url: str) -> None:
+        """`url` answered after all (a rerun with a fresh cache): it is no longer missing."""
+        self.missing.pop(url, None)
+
     def add_flag(self, item_id: str, reason: str) -> None:
         """Note a band or reference a person should look at (once per id)."""
         if not any(flag["id"] == item_id for flag in self.flags):
