@@ -81,3 +81,16 @@ def test_discogs_ratelimit_headers() -> None:
     assert ratelimit_pause({"x-discogs-ratelimit": "60", "x-discogs-ratelimit-remaining": "5"}) == pytest.approx(1.0)
     assert ratelimit_pause({"x-discogs-ratelimit": "60", "x-discogs-ratelimit-remaining": "0"}) == 60
     assert ratelimit_pause({}) == 0
+
+
+def test_robots_txt_answering_4xx_means_no_rules(replay: ReplayServer, tmp_path: Path) -> None:
+    replay.overrides["/robots.txt"] = (403, b"forbidden", "text/plain")
+    with _fetcher(replay, tmp_path, []) as fetcher:
+        assert fetcher.get(f"{MA}/band/view/id/141").ok
+
+
+def test_401_names_the_token(replay: ReplayServer, tmp_path: Path) -> None:
+    replay.overrides["/releases/71989"] = (401, b'{"message": "You must authenticate."}', "application/json")
+    with _fetcher(replay, tmp_path, []) as fetcher:
+        with pytest.raises(FetchError, match="DISCOGS_TOKEN"):
+            fetcher.get("https://api.discogs.com/releases/71989")

@@ -28,6 +28,7 @@ DEFAULT_USER_AGENT = f"KnowYourBand/{__version__} (catalogue collector; python-h
 # Answers that will not change on a retry; they are cached so a rerun does not ask again.
 FINAL_STATUSES = {200, 404, 410}
 RETRY_STATUSES = {429, 500, 502, 503, 504, 520, 521, 522, 524}
+ROBOTS_FINAL = {200} | (set(range(400, 500)) - {429})  # RFC 9309: a 4xx robots.txt means "no rules"
 
 
 class FetchError(KybError):
@@ -172,7 +173,7 @@ class Fetcher:
         return Response(url, meta["status"], meta["headers"], body, meta["fetched"], from_cache=True)
 
     def _store(self, response: Response, store_body: bool) -> None:
-        if self.cache_dir is None or response.status not in FINAL_STATUSES:
+        if self.cache_dir is None or response.status not in FINAL_STATUSES | ROBOTS_FINAL:
             return
         meta_path, body_path = self._paths(response.url)
         keep = store_body and response.status == 200
@@ -189,7 +190,7 @@ class Fetcher:
             self.sleep(wait)
         self._last_request = time.monotonic()
 
-    def _fetch(self, url: str) -> Response:
+    def _fetch(self, url: str, final: set[int] = FINAL_STATUSES) -> Response:
         target = rewrite(url, self.config.base_url)
         host = urlsplit(url).netloc
         problem = ""
@@ -204,7 +205,7 @@ class Fetcher:
             else:
                 headers = {k.lower(): v for k, v in raw.headers.items()}
                 response = Response(url, raw.status_code, headers, raw.content, utc_now())
-                if raw.status_code in FINAL_STATUSES:
+                if raw.status_code in final:
                     if self.pause_after is not None:
                         pause = self.pause_after(headers)
                         if pause > 0:
@@ -212,6 +213,9 @@ class Fetcher:
                             self.sleep(pause)
                     return response
                 blocked = is_cloudflare_block(raw.status_code, headers, raw.content)
+                if raw.status_code == 401:
+                    raise FetchError(f"{url} answered HTTP 401 (unauthorised): the token is missing or wrong; "
+                                     "check --token / DISCOGS_TOKEN")
                 if raw.status_code not in RETRY_STATUSES and not blocked:
                     raise FetchError(f"{url} answered HTTP {raw.status_code}; kyb does not know what to do with it")
                 problem = "blocked by Cloudflare" if blocked else f"HTTP {raw.status_code}"
@@ -261,10 +265,10 @@ class Fetcher:
         url = f"{origin}/robots.txt"
         response = self._cached(url)
         if response is None:
-            response = self._fetch(url)
+            response = self._fetch(url, final=ROBOTS_FINAL)
             self._store(response, store_body=True)
         if response.status != 200:
-            return None  # no robots.txt: everything is allowed
+            return None  # no robots.txt (any 4xx, RFC 9309): everything is allowed
         parser = urllib.robotparser.RobotFileParser(url)
         parser.parse(response.text().splitlines())
         return parser
