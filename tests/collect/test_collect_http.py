@@ -94,3 +94,13 @@ def test_401_names_the_token(replay: ReplayServer, tmp_path: Path) -> None:
     with _fetcher(replay, tmp_path, []) as fetcher:
         with pytest.raises(FetchError, match="DISCOGS_TOKEN"):
             fetcher.get("https://api.discogs.com/releases/71989")
+
+
+def test_delay_spaces_network_requests_but_not_cache_hits(replay: ReplayServer, tmp_path: Path) -> None:
+    waits: list[float] = []
+    config = FetchConfig(delay=5.0, base_url=replay.url)
+    with Fetcher(config, tmp_path / "cache", sleep=waits.append) as fetcher:
+        fetcher.get(f"{MA}/band/view/id/141")  # robots.txt, then the page: one wait between them
+        fetcher.get(f"{MA}/band/view/id/141")  # from the cache: no wait
+        fetcher.get(f"{MA}/band/discography/id/141/tab/all")
+    assert len(waits) == 2 and all(4.0 < w <= 5.0 for w in waits)
