@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import struct
 import zlib
 
+import numpy as np
 import pytest
+from PIL import Image
 from starlette.testclient import TestClient
 
 from knowyourband.text import normalize
@@ -78,6 +81,27 @@ def test_bad_images_get_a_clear_4xx(app_client, data, name, mime, status, words)
     response = upload(app_client, data, name, mime)
     assert response.status_code == status
     assert words in response.json()["detail"]
+
+
+def _encoded(img: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    img.save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("make", [
+    lambda: _encoded(Image.new("RGB", (1, 1)), "PNG"),
+    lambda: _encoded(Image.new("RGB", (3, 3000), "white"), "PNG"),
+    lambda: _encoded(Image.fromarray(np.full((64, 64), 40000, np.uint16)), "PNG"),
+    lambda: _encoded(Image.new("CMYK", (64, 64), (0, 50, 100, 0)), "JPEG"),
+    lambda: _encoded(Image.new("RGBA", (64, 64), (0, 0, 0, 0)), "PNG"),
+    lambda: _encoded(Image.new("P", (64, 64)), "GIF"),
+    lambda: _encoded(Image.new("RGB", (64, 64), "red"), "WEBP"),
+], ids=["1x1", "3x3000", "16-bit", "cmyk", "transparent", "gif", "webp"])
+def test_odd_but_valid_images_are_answered(app_client, make):
+    response = upload(app_client, make(), "odd", "application/octet-stream")
+    assert response.status_code == 200
+    assert response.json()["objects"] == []
 
 
 def test_truncated_real_photo_is_refused_not_crashed(app_client, tiny_index):
