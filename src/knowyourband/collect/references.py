@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from knowyourband.collect import images
 from knowyourband.collect.dedupe import find_duplicates, image_hashes
 from knowyourband.collect.http import Fetcher
@@ -57,11 +59,14 @@ def collect_image(
     else:
         image = images.decode(path.read_bytes())
         if image is None:  # cannot happen after an atomic write, unless someone edited the folder
-            path.unlink()
-            return collect_image(fetcher, builder, out_dir, ref_id, kind, url, band_id, release_id, split)
+            log.warning("%s is not a readable image: delete it and rerun to fetch it again", path)
+            return 0
     grey = images.grey_array(image)
+    # A rerun decides the split again: the references of an earlier decision go first.
+    for old in [key for key, ref in builder.references.items() if key == ref_id or ref.get("split_from") == ref_id]:
+        builder.drop_reference(old)
     base = {"kind": kind, "band_id": band_id, "release_id": release_id, "distractor": False, "source_url": url}
-    pieces: list[tuple[str, Path, dict[str, Any]]] = []
+    pieces: list[tuple[str, Path, np.ndarray, dict[str, Any]]] = []
     if split:
         verdict = split_logos(grey)
         if verdict.flagged:
@@ -69,14 +74,14 @@ def collect_image(
         for number, box in enumerate(verdict.boxes, start=1):
             piece_id = f"{ref_id}-{number}"
             piece = images.save_crop(image, box, out_dir / FOLDERS[kind] / piece_id)
-            pieces.append((piece_id, piece, {"split_from": ref_id, "box": list(box)}))
+            x0, y0, x1, y1 = box
+            pieces.append((piece_id, piece, grey[y0:y1, x0:x1], {"split_from": ref_id, "box": list(box)}))
     if not pieces:
-        pieces = [(ref_id, path, {})]
-    for piece_id, piece_path, extra in pieces:
-        crop_grey = grey if piece_path == path else images.grey_array(images.decode(piece_path.read_bytes()))
+        pieces = [(ref_id, path, grey, {})]
+    for piece_id, piece_path, piece_grey, extra in pieces:
         builder.add_reference({
             "id": piece_id, **base, "image": piece_path.relative_to(out_dir).as_posix(),
-            **image_hashes(crop_grey), **extra,
+            **image_hashes(piece_grey), **extra,
         })
     return len(pieces)
 
