@@ -76,3 +76,13 @@ def test_band_name_and_genre_lists(replay: ReplayServer, tmp_path: Path) -> None
                                                                               3540553292, 3540409614]
     code, output, _ = _collect(replay, tmp_path / "Y", "--band", "Slayerr")
     assert code == 1 and "no band named 'Slayerr'" in output
+
+
+def test_rerun_fetches_only_a_deleted_image_again(replay: ReplayServer, tmp_path: Path) -> None:
+    assert _collect(replay, tmp_path / "X", "--band-id", "141")[0] == 0
+    (tmp_path / "X" / "images" / "covers" / "ma-cover-618.jpg").unlink()
+    first = len(replay.log)
+    code, output, catalog = _collect(replay, tmp_path / "X", "--band-id", "141")
+    assert code == 0, output
+    assert replay.log[first:] == ["/images/6/1/8/618.jpg?5800"]
+    assert {r["id"] for r in catalog["references"]} == {"ma-logo-141", "ma-cover-618"}

@@ -142,13 +142,13 @@ class Fetcher:
     def get(self, url: str, params: dict[str, Any] | None = None, store_body: bool = True) -> Response:
         """The final answer for `url` (status 200, 404 or 410), from the cache or the network.
 
-        `store_body=False` caches only the status of a 200 (for images, whose bytes the caller keeps).
+        `store_body=False` does not cache a 200 (images: the caller keeps their bytes), only 404/410.
         Raises `FetchError` when tries run out, `BlockedError` when Cloudflare blocks us, and
         `DisallowedError` when robots.txt forbids the URL.
         """
         url = full_url(url, params)
         cached = self._cached(url)
-        if cached is not None and (cached.body or not store_body or cached.status != 200):
+        if cached is not None:
             return cached
         self._check_robots(url)
         response = self._fetch(url)
@@ -169,14 +169,16 @@ class Fetcher:
         if not meta_path.is_file():
             return None
         meta = json.loads(meta_path.read_text("utf-8"))
-        body = body_path.read_bytes() if meta.get("has_body") and body_path.is_file() else b""
+        if meta["has_body"] and not body_path.is_file():
+            return None  # someone cleaned the bodies: ask again
+        body = body_path.read_bytes() if meta["has_body"] else b""
         return Response(url, meta["status"], meta["headers"], body, meta["fetched"], from_cache=True)
 
     def _store(self, response: Response, store_body: bool) -> None:
-        if self.cache_dir is None or response.status not in FINAL_STATUSES | ROBOTS_FINAL:
+        if self.cache_dir is None or (response.status == 200 and not store_body):
             return
         meta_path, body_path = self._paths(response.url)
-        keep = store_body and response.status == 200
+        keep = response.status == 200
         if keep:  # the body first: a meta file always points at a complete body
             atomic_write_bytes(body_path, response.body)
         meta = {"url": response.url, "status": response.status, "fetched": response.fetched,
