@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -63,8 +64,6 @@ def _progress() -> Iterator[Callable[[str, int, int], None]]:
 
 
 def _summary(out: Path) -> None:
-    import json
-
     data = json.loads((out / "catalog.json").read_text("utf-8"))
     click.echo(f"wrote {out / 'catalog.json'}: {len(data['bands'])} bands, {len(data['releases'])} releases, "
                f"{len(data['references'])} reference images")
