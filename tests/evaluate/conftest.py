@@ -76,3 +76,102 @@ class Make:
 @pytest.fixture
 def make() -> type[Make]:
     return Make
+
+
+def _draw_cover(rng, size: int = 360):
+    """A distinctive cover: random rectangles, circles and lines give SIFT plenty to match."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (size, size), tuple(int(v) for v in rng.integers(0, 255, 3)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(40):
+        x0, y0 = rng.integers(0, size - 20, 2)
+        w, h = rng.integers(10, size // 3, 2)
+        colour = tuple(int(v) for v in rng.integers(0, 255, 3))
+        shape = rng.integers(0, 3)
+        if shape == 0:
+            draw.rectangle([x0, y0, x0 + w, y0 + h], fill=colour)
+        elif shape == 1:
+            draw.ellipse([x0, y0, x0 + w, y0 + h], outline=colour, width=3)
+        else:
+            draw.line([x0, y0, x0 + w, y0 + h], fill=colour, width=4)
+    return img
+
+
+@pytest.fixture(scope="session")
+def real_bench(tmp_path_factory) -> tuple:
+    """A real index of 3 drawn covers and a 4-photo benchmark (3 covers pasted on noise, 1 empty).
+
+    Returns (index_dir, bench_dir). Built once per session: the index build is the slow part.
+    """
+    import json
+
+    import numpy as np
+    from PIL import Image
+
+    from knowyourband.index import build
+
+    root = tmp_path_factory.mktemp("real_bench")
+    rng = np.random.default_rng(5)
+    (root / "catalog" / "covers").mkdir(parents=True)
+    bands, releases, refs = [], [], []
+    for i in range(1, 4):
+        _draw_cover(rng).save(root / "catalog" / "covers" / f"ref{i:05d}.png")
+        bands.append({"id": f"b{i:05d}", "name": f"Band {i}"})
+        releases.append({"id": f"r{i:05d}", "band_id": f"b{i:05d}", "title": f"Album {i}"})
+        refs.append(
+            {
+                "id": f"ref{i:05d}",
+                "kind": "album",
+                "band_id": f"b{i:05d}",
+                "release_id": f"r{i:05d}",
+                "image": f"covers/ref{i:05d}.png",
+                "distractor": False,
+            }
+        )
+    (root / "catalog" / "catalog.json").write_text(
+        json.dumps(
+            {
+                "format": "kyb-catalog",
+                "version": 1,
+                "name": "eval test",
+                "bands": bands,
+                "releases": releases,
+                "references": refs,
+            }
+        )
+    )
+    build(root / "catalog" / "catalog.json", root / "index", workers=1)
+    photos = root / "photos"
+    photos.mkdir()
+    images, annotations = [], []
+    for i in range(1, 5):
+        canvas = Image.fromarray((rng.random((480, 640, 3)) * 80 + 90).astype(np.uint8))
+        if i <= 3:
+            cover = Image.open(root / "catalog" / "covers" / f"ref{i:05d}.png").resize((240, 240))
+            canvas.paste(cover, (100 + 30 * i, 120))
+            annotations.append(
+                {
+                    "id": i,
+                    "image_id": i,
+                    "kind": "album",
+                    "category_id": 1,
+                    "reference_id": f"ref{i:05d}",
+                    "band_id": f"b{i:05d}",
+                    "release_id": f"r{i:05d}",
+                    "bbox": [100 + 30 * i, 120, 240, 240],
+                }
+            )
+        canvas.save(photos / f"{i:06d}.jpg", quality=92)
+        images.append(
+            {
+                "id": i,
+                "file_name": f"{i:06d}.jpg",
+                "width": 640,
+                "height": 480,
+                "scene": "cd_table" if i <= 3 else "none",
+                "difficulty": "easy",
+            }
+        )
+    (photos / "annotations.json").write_text(json.dumps({"images": images, "annotations": annotations}))
+    return root / "index", photos

@@ -22,16 +22,20 @@ def _setup(tmp_path: Path) -> tuple[Path, Path]:
     return index, bench
 
 
-def test_eval_rescores_cached_predictions(tmp_path: Path):
-    index, bench = _setup(tmp_path)
+def test_eval_runs_the_real_engine_then_rescores(real_bench, tmp_path: Path):
+    index, photos = real_bench
     out = tmp_path / "report"
-    evaluate(index, bench, out, open_recognizer=lambda: GroundTruthEcho(bench))
-    (out / "metrics.json").unlink()
-    # Every photo is cached, so the real recognizer is never opened.
-    res = CliRunner(env=WIDE).invoke(main, ["eval", str(index), str(bench), "--out", str(out)])
+    res = CliRunner(env=WIDE).invoke(main, ["eval", str(index), str(photos), "--out", str(out)])
     assert res.exit_code == 0, res.output
-    assert "album top-1" in res.output and "1 photo(s) failed" in res.output
-    assert json.loads((out / "metrics.json").read_text())["end_to_end"]["recall"] > 0.5
+    assert "album top-1" in res.output and "report.html" in res.output
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["retrieval"]["album"]["top1"] >= 2 / 3 and m["end_to_end"]["precision"] >= 2 / 3
+    assert m["by_scene"]["none"]["end_to_end"]["photo_accuracy"] == 1.0  # silent on the empty photo
+    cached = (out / "predictions.jsonl").read_bytes()
+    again = CliRunner(env=WIDE).invoke(main, ["eval", str(index), str(photos), "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert (out / "predictions.jsonl").read_bytes() == cached  # re-scored, nothing recognised again
+    assert json.loads((out / "metrics.json").read_text())["end_to_end"] == m["end_to_end"]
 
 
 def test_eval_refuses_a_stale_cache_without_traceback(tmp_path: Path):

@@ -165,11 +165,8 @@ def test_rescoring_reuses_the_cache_and_resumes(setup):
     first = evaluate(index, bench, out, open_recognizer=lambda: echo, limit=3)
     assert first["counts"]["photos"] == 3 and echo.calls == 4
 
-    def refuse():
-        raise AssertionError("the recognizer must not be opened when every photo is cached")
-
-    again = evaluate(index, bench, out, open_recognizer=refuse, limit=3)
-    assert again["end_to_end"] == first["end_to_end"]
+    again = evaluate(index, bench, out, open_recognizer=lambda: echo, limit=3)
+    assert again["end_to_end"] == first["end_to_end"] and echo.calls == 4  # opened for its config, not run
     evaluate(index, bench, out, open_recognizer=lambda: echo)  # only photos 4–6 (+ warm-up) run
     assert echo.calls == 4 + 4
 
@@ -186,12 +183,13 @@ def test_stale_cache_is_refused(setup):
     assert m["counts"]["photos"] == 6
 
 
-def test_changed_recognizer_config_is_refused_when_resuming(setup):
+def test_changed_recognizer_config_is_refused(setup):
     index, bench, out = setup
     evaluate(index, bench, out, open_recognizer=lambda: GroundTruthEcho(bench), limit=2)
     changed = lambda: GroundTruthEcho(bench, {"method": "echo", "threshold": 0.7})  # noqa: E731
-    with pytest.raises(StalePredictionsError, match="configuration"):
-        evaluate(index, bench, out, open_recognizer=changed)
+    for limit in (2, None):  # nothing left to run, or some photos still to run: refused alike
+        with pytest.raises(StalePredictionsError, match="configuration"):
+            evaluate(index, bench, out, open_recognizer=changed, limit=limit)
     assert evaluate(index, bench, out, open_recognizer=changed, rerun=True)["config"]["recognizer"]["threshold"] == 0.7
 
 

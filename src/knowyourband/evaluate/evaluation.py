@@ -67,6 +67,7 @@ def evaluate(
     config = {
         "method": method,
         "recognizer": header.get("recognizer"),
+        "predictions_commit": header.get("commit"),
         "index": {"path": str(index_dir), "manifest_sha256": index_sha[:16], "manifest": manifest},
         "bench": {
             "path": str(bench_dir),

@@ -1,8 +1,8 @@
 """Run a recognizer over a benchmark's photos, timing each call and caching the predictions.
 
 Predictions go to `REPORT_DIR/predictions.jsonl`: a header line naming what made them (method,
-index manifest hash, benchmark hash, kyb version, the recognizer's own config) and one line per
-photo. A later run with the same key only runs the photos still missing (none: it just re-scores);
+index manifest hash, benchmark hash, kyb version, the recognizer's own config, the git commit) and
+one line per photo. A later run with the same key only runs the photos still missing (none: it just re-scores);
 a run with another key is refused, since mixing two recognizers' answers would corrupt the figures.
 """
 
@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from knowyourband import __version__
 from knowyourband.errors import KybError
 from knowyourband.evaluate.groundtruth import Benchmark, Photo
+from knowyourband.evaluate.provenance import git_commit
 from knowyourband.evaluate.score import Prediction
 from knowyourband.result import Result
 
@@ -100,9 +101,9 @@ def run(
 ) -> tuple[dict[int, Prediction], dict]:
     """Predictions for every photo of `bench`, from the cache where it holds them.
 
-    rerun: ignore (and replace) any cached predictions. open_recognizer is called only when some
-    photo still has to be run; the first of those photos is recognised once beforehand as an
-    untimed warm-up (lazy loads, caches).
+    The recognizer is always opened, so that its `.config` can be checked against the one that made
+    the cached predictions; a photo is recognised only when the cache lacks it, the first of those
+    once beforehand as an untimed warm-up (lazy loads, caches). rerun: ignore (and replace) the cache.
     Returns (photo id → Prediction, the cache header).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -113,19 +114,28 @@ def run(
             f"{path} holds predictions of another run ({_differences(header.get('key', {}), key)}); "
             "pass --rerun to replace them or choose another --out"
         )
-    todo: list[Photo] = [p for p in bench.photos if p.id not in cached]
-    if not todo:
-        logger.info("all %d photos are in %s; re-scoring only", len(bench.photos), path)
-        return {p.id: cached[p.id] for p in bench.photos}, header or {}
     recognizer = open_recognizer()
     config = _canonical(getattr(recognizer, "config", {}))
     if header is not None and _canonical(header.get("recognizer")) != config:
         raise StalePredictionsError(
             f"{path} was made with another recognizer configuration; pass --rerun to replace it or choose another --out"
         )
+    commit = git_commit()
     if header is None:
-        header = {"format": FORMAT, "version": 1, "key": key, "recognizer": config}
+        header = {"format": FORMAT, "version": 1, "key": key, "recognizer": config, "commit": commit}
         path.write_text(json.dumps(header) + "\n", encoding="utf-8")
+    elif header.get("commit") != commit:
+        # Code changes that keep the config cannot be told apart from unrelated commits: say so, don't guess.
+        logger.warning(
+            "%s was made at commit %s, the code is now at %s: pass --rerun if the engine changed",
+            path,
+            header.get("commit"),
+            commit,
+        )
+    todo: list[Photo] = [p for p in bench.photos if p.id not in cached]
+    if not todo:
+        logger.info("all %d photos are in %s; re-scoring only", len(bench.photos), path)
+        return {p.id: cached[p.id] for p in bench.photos}, header
     _time_one(recognizer, bench.path(todo[0]))  # warm-up, not counted
     with path.open("a", encoding="utf-8") as fh:
         for n, photo in enumerate(todo):
