@@ -26,8 +26,10 @@ def serve(index_dir: Path, host: str, port: int, workers: int, threads: int | No
     """Serve the API and the phone client for INDEX_DIR (open http://HOST:PORT/ on a phone)."""
     from knowyourband.web import serve as run
 
-    click.echo(f"Know Your Band: http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}/ "
-               f"(API docs at /docs); Ctrl+C stops")
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+    click.echo(f"Know Your Band: http://{shown}:{port}/ (API docs at /docs); Ctrl+C stops")
+    if host in ("0.0.0.0", "::"):
+        click.echo(f"On a phone in the same network, open http://<this computer's address>:{port}/")
     run(
         index_dir, host=host, port=port, workers=workers, threads=threads,
         max_upload_bytes=int(max_upload_mb * 1024 * 1024) if max_upload_mb else None,

@@ -59,7 +59,9 @@ class RecognitionService:
     async def recognize(self, data: bytes) -> tuple[dict[str, Any], bool]:
         """Recognise an encoded photo; returns (the result contract as a dict, whether it came from the cache).
 
-        Raises `ImageError` for unreadable images and `RecognitionTimeout` past the deadline.
+        Raises `ImageError` for unreadable images, `ServerBusy` when `max_waiting` photos are already in
+        flight, and `RecognitionTimeout` past the deadline (the run itself goes on and fills the cache:
+        a thread cannot be stopped, and a retry of the same photo then gets the answer at once).
         """
         key = hashlib.sha256(data).hexdigest()
         cached = self._cache.get(key)
@@ -82,7 +84,7 @@ class RecognitionService:
             return await asyncio.wait_for(asyncio.shield(running), self.timeout_s), False
         except TimeoutError as exc:
             raise RecognitionTimeout(
-                f"recognition took longer than {self.timeout_s:.0f} s (the server is busy); try again in a moment"
+                f"recognition took longer than {self.timeout_s:g} s (the server is busy); try again in a moment"
             ) from exc
 
     def _run(self, data: bytes) -> dict[str, Any]:
