@@ -86,3 +86,15 @@ def test_rerun_fetches_only_a_deleted_image_again(replay: ReplayServer, tmp_path
     assert code == 0, output
     assert replay.log[first:] == ["/images/6/1/8/618.jpg?5800"]
     assert {r["id"] for r in catalog["references"]} == {"ma-logo-141", "ma-cover-618"}
+
+
+def test_letter_list_is_read_page_by_page(replay: ReplayServer, sources: Path, tmp_path: Path) -> None:
+    # No letter page was recorded; the genre page has the same row format, so it stands in (count raised).
+    body = (sources / "metal_archives" / "pymetal_ajax_genre_black_EXCERPT_first13rows.json").read_text()
+    body = body.replace('"iTotalRecords": 57154', '"iTotalRecords": 900')
+    replay.overrides["/browse/ajax-letter/l/D/json/1"] = (200, body.encode(), "application/json")
+    with Fetcher(FetchConfig(delay=0, base_url=replay.url), tmp_path / "cache") as fetcher:
+        ids = find_bands(fetcher, MaSelection(letter="d"))
+    assert len(ids) == 13  # both pages gave the same rows: each band once
+    pages = [p for p in replay.log if p.startswith("/browse/ajax-letter/l/D/json/1")]
+    assert [p.split("iDisplayStart=")[1].split("&")[0] for p in pages] == ["0", "500"]
