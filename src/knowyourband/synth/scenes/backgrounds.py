@@ -55,9 +55,12 @@ def _planks(rng: np.random.Generator, width: int, height: int) -> np.ndarray:
     base = np.array(rng.choice([[0.55, 0.36, 0.2], [0.35, 0.22, 0.12], [0.7, 0.55, 0.38], [0.25, 0.17, 0.12]]), np.float32)
     s = min(width, height)
     yy = np.arange(height, dtype=np.float32)[:, None]
-    warp = fractal_noise(rng, width, height, s / 3, 3) * (s / 40)
-    rings = np.sin((yy + warp) * np.float32(2 * np.pi / rng.uniform(s / 60, s / 25)))
-    grain = 0.75 + 0.12 * rings + 0.08 * fractal_noise(rng, width, height, s / 8, 3)
+    warp = fractal_noise(rng, width, height, s / 2, 2) * (s / 150)
+    rings = np.sin((yy + warp) * np.float32(2 * np.pi / rng.uniform(s / 50, s / 20))) ** 3
+    # Fibres: noise stretched along the plank, fine across it.
+    fibres = cv2.resize(rng.standard_normal((max(height // 2, 2), max(width // 60, 2)), dtype=np.float32), (width, height),
+                        interpolation=cv2.INTER_LINEAR)
+    grain = 0.78 + 0.08 * rings + 0.05 * fibres + 0.06 * fractal_noise(rng, width, height, s / 4, 2)
     plank = max(int(s / rng.uniform(3, 7)), 8)
     seams = (np.arange(height) % plank) < max(2, s // 400)
     grain[seams] *= 0.55

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
+from knowyourband.synth import geometry as geo
 from knowyourband.synth.scenes import props
 from knowyourband.synth.scenes.backgrounds import background
 from knowyourband.synth.scenes.canvas import Canvas
@@ -21,12 +20,10 @@ def render(ctx: SceneContext) -> Canvas:
     case = props.jewel_case(ctx.refs.album(ref), ref, rng, longest=size * 1.3)
     center = props.near_center(ctx)
     tone = props.skin(rng)
-    # The palm and fingers behind the case: drawn first, so the case hides most of them.
-    palm_at = np.array(center) + [rng.uniform(-0.2, 0.2) * size, 0.45 * size]
-    for angle in rng.uniform(-0.6, 0.6, 3):
-        tip = palm_at + np.array([np.sin(angle), -np.cos(angle)]) * size * 0.8
-        props.finger(photo, rng, palm_at, tip, size * 0.18, tone)
-    quad = props.place(ctx, photo, case, center, size)
+    rotation, tilt = ctx.rotation(), ctx.tilt()
+    quad = geo.perspective_quad(case.width, case.height, center, size, rotation, *tilt)
+    props.hand_behind(photo, rng, quad, tone)
+    props.place(ctx, photo, case, center, size, rotation=rotation, tilt=tilt)
     cover = photo.objects[-1].quad()
     if rng.random() < 0.7:
         props.glare(photo, cover, rng, rng.uniform(0.2, 0.7))
@@ -34,5 +31,5 @@ def render(ctx: SceneContext) -> Canvas:
     fingers = 1 + int(rng.integers(0, 1 + round(ctx.level.occlusion * 6)))
     for _ in range(fingers):
         reach = rng.uniform(0.1, 0.3 + ctx.level.occlusion)
-        props.thumb_over(photo, rng, quad, reach, tone)
+        props.thumb_over(photo, rng, quad, reach, tone, edges=(1, 2, 3))
     return photo

@@ -90,9 +90,33 @@ def finger(canvas: Canvas, rng: np.random.Generator, base: np.ndarray, tip: np.n
     canvas.occlude(mask, np.clip(rgb, 0, 1), origin=(x0, y0))
 
 
-def thumb_over(canvas: Canvas, rng: np.random.Generator, quad: np.ndarray, reach: float, color: tuple[float, float, float]) -> None:
-    """A thumb coming from outside one edge of `quad` (4, 2) and reaching `reach` (0-1) of the way in."""
-    edge = int(rng.integers(4))
+def hand_behind(canvas: Canvas, rng: np.random.Generator, quad: np.ndarray, color: tuple[float, float, float]) -> None:
+    """A forearm and palm holding an object from below: drawn before the object, which then hides most of it.
+
+    quad: (4, 2) where the object will be. The forearm leaves the photo through the nearest edge
+    below the object's bottom side.
+    """
+    bottom = (quad[2] + quad[3]) / 2
+    center = quad.mean(axis=0)
+    down = bottom - center
+    down /= max(np.linalg.norm(down), 1e-6)
+    side = np.linalg.norm(quad[1] - quad[0])
+    palm = bottom + down * side * 0.05 + (quad[3] - quad[2]) / max(np.linalg.norm(quad[3] - quad[2]), 1) * side * rng.uniform(-0.2, 0.2)
+    elbow = palm + (down + rng.uniform(-0.4, 0.4, 2)) * side * 2.5
+    finger(canvas, rng, elbow, palm, side * 0.42, color)
+    for angle in np.linspace(-0.5, 0.5, 4) + rng.uniform(-0.1, 0.1):  # fingers spread behind the object
+        c, s = np.cos(angle), np.sin(angle)
+        up = -np.array([c * down[0] - s * down[1], s * down[0] + c * down[1]])
+        finger(canvas, rng, palm, palm + up * side * rng.uniform(0.45, 0.6), side * 0.14, color)
+
+
+def thumb_over(canvas: Canvas, rng: np.random.Generator, quad: np.ndarray, reach: float, color: tuple[float, float, float],
+               edges: tuple[int, ...] = (0, 1, 2, 3)) -> None:
+    """A thumb coming from outside one of `edges` of `quad` (4, 2) and reaching `reach` (0-1) of the way in.
+
+    Edges are numbered from the top (0) clockwise: 1 right, 2 bottom, 3 left.
+    """
+    edge = int(rng.choice(edges))
     a, b = quad[edge], quad[(edge + 1) % 4]
     center = quad.mean(axis=0)
     point = a + (b - a) * rng.uniform(0.2, 0.8)

@@ -51,15 +51,15 @@ def render(ctx: SceneContext) -> Canvas:
     held = rng.random() < 0.5
     center = props.near_center(ctx)
     tone = props.skin(rng)
+    rotation, tilt = ctx.rotation(), ctx.tilt()
     if held:
-        for _ in range(2):
-            base = np.array(center) + [rng.uniform(-0.5, 0.5) * size, 0.5 * size]
-            props.finger(photo, rng, base, base + [0, -0.4 * size], size * 0.12, tone)
-    props.place(ctx, photo, surface, center, size)
+        props.hand_behind(photo, rng, geo.perspective_quad(side, side, center, size / (1 + pull), rotation, *tilt), tone)
+    props.place(ctx, photo, surface, center, size, rotation=rotation, tilt=tilt)
     if rng.random() < 0.5:
         props.glare(photo, photo.objects[-1].quad(), rng, rng.uniform(0.1, 0.5))
     if held or rng.random() < ctx.level.occlusion:
         sleeve = photo.objects[-1].quad()
         for _ in range(1 + int(rng.integers(0, 1 + round(ctx.level.occlusion * 4)))):
-            props.thumb_over(photo, rng, sleeve, rng.uniform(0.05, 0.15 + ctx.level.occlusion * 0.6), tone)
+            props.thumb_over(photo, rng, sleeve, rng.uniform(0.05, 0.15 + ctx.level.occlusion * 0.6), tone,
+                             edges=(1, 2, 3))
     return photo
