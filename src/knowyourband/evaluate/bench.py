@@ -137,7 +137,7 @@ def _cell(value: float | None, digits: int = 3) -> str:
 
 def results_table(out: Path) -> str:
     """The README's results block: one row per preset and method found under `out`."""
-    rows = []
+    rows, builds, commits = [], {}, []
     machine = None
     for preset in PRESETS.values():
         if not preset.readme:
@@ -150,6 +150,10 @@ def results_table(out: Path) -> str:
             machine = machine or m["config"]["machine"]
             manifest = m["config"]["index"].get("manifest", {})
             refs = manifest.get("counts", {}).get("references")
+            seconds = m["config"].get("index_build_seconds")
+            if refs and seconds:
+                builds[preset.name] = f"{preset.name} {refs} references in {seconds:.0f} s ({refs / seconds:.1f}/s)"
+            commits.append(m["config"].get("predictions_commit") or "unknown")
             r, e, d, lat = m["retrieval"], m["end_to_end"], m["detection"], m["latency_ms"]
             rows.append(
                 f"| {preset.name} | {method} | {refs if refs is not None else '—'} | {m['counts']['photos']} "
@@ -165,9 +169,12 @@ def results_table(out: Path) -> str:
     )
     where = (
         f"Measured by `bash tasks.sh bench` on {machine['cpu']} ({machine['cores']} cores), Python "
-        f"{machine['python']}, kyb {machine['kyb']}, commit {machine['git_commit'] or 'unknown'}; "
-        "latency is the whole recognize call per photo, one run (see docs/evaluation.md)."
+        f"{machine['python']}, kyb {machine['kyb']}; predictions made at commit "
+        f"{', '.join(dict.fromkeys(commits))}. Latency is the whole recognize call per photo, one run on a "
+        "shared machine (see docs/evaluation.md)."
     )
+    if builds:
+        where += " Index build: " + "; ".join(builds.values()) + "."
     return "\n".join([header, *rows, "", where])
 
 
