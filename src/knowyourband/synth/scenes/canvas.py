@@ -142,7 +142,16 @@ class Canvas:
         cx1, cy1 = min(x0 + w, self.width), min(y0 + h, self.height)
         if cx1 <= cx0 or cy1 <= cy0:
             return
-        self.occlude(np.ascontiguousarray(mask[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0]), rgb, origin=(cx0, cy0))
+        self.occlude(mask[cy0 - y0 : cy1 - y0, cx0 - x0 : cx1 - x0], rgb, origin=(cx0, cy0))
+
+    def fill(self, rgb: tuple[float, float, float], x0: float, y0: float, x1: float, y1: float) -> None:
+        """Paint an axis-aligned opaque rectangle [x0, x1) x [y0, y1) (rounded to pixels), occluding."""
+        xa, ya = max(int(round(x0)), 0), max(int(round(y0)), 0)
+        xb, yb = min(int(round(x1)), self.width), min(int(round(y1)), self.height)
+        if xb > xa and yb > ya:
+            self.rgb[ya:yb, xa:xb] = rgb
+            self.alpha[ya:yb, xa:xb] = 1
+            self.labels[ya:yb, xa:xb] = 0
 
     def occlude(self, mask: np.ndarray, rgb: np.ndarray | tuple[float, float, float], origin: tuple[int, int] = (0, 0)) -> None:
         """Paint `rgb` ((h, w, 3) or one colour) through coverage `mask` (h, w) with its top-left at `origin`."""

@@ -6,7 +6,7 @@ import numpy as np
 
 from knowyourband.synth import geometry as geo
 from knowyourband.synth.scenes import props
-from knowyourband.synth.scenes.backgrounds import random_color, wood
+from knowyourband.synth.scenes.backgrounds import background, random_color
 from knowyourband.synth.scenes.canvas import Canvas
 from knowyourband.synth.scenes.context import SceneContext
 
@@ -21,7 +21,7 @@ def _spines(ctx: SceneContext, shelf: Canvas, x0: float, x1: float, y: float, he
     thick = height * SPINE
     while x + thick <= x1:
         color = tuple(float(v) for v in random_color(rng, 0.02, 0.9))
-        shelf.blit(color, np.ones((int(height), max(int(thick), 1)), np.float32), x, y)
+        shelf.fill(color, x, y, x + thick, y + height)
         name = str(rng.choice(ctx.refs.band_names)) if ctx.refs.band_names else "VARIOUS"
         face = props.font(rng, "plain", thick * 0.5)
         # A quarter turn so the text reads up the spine, as on European CDs.
@@ -37,7 +37,7 @@ def render(ctx: SceneContext) -> Canvas:
     rows = int(rng.integers(2, 5))
     width = int(ctx.width * rng.uniform(0.9, 1.2))
     row_h = ctx.height * rng.uniform(0.9, 1.1) / rows
-    shelf = Canvas.from_rgb(wood(rng, width, int(row_h * rows)) * np.float32(0.6))
+    shelf = Canvas.from_rgb(background(rng, width, int(row_h * rows), ("wood",)) * np.float32(0.6))
     case_h = row_h * 0.88
     for r in range(rows):
         y = r * row_h + row_h * 0.04
@@ -54,8 +54,7 @@ def render(ctx: SceneContext) -> Canvas:
             shelf.paste_canvas(case, geo.translation(x, y) @ geo.scaling(s))
             x += case.width * s + row_h * 0.02
         _spines(ctx, shelf, x, width - row_h * 0.05, y, case_h)
-        board = np.ones((max(int(row_h * 0.04), 2), width), np.float32)
-        shelf.blit((0.3, 0.2, 0.12), board, 0, (r + 1) * row_h - row_h * 0.04)
+        shelf.fill((0.3, 0.2, 0.12), 0, (r + 1) * row_h - row_h * 0.04, width, (r + 1) * row_h)
     photo = Canvas(ctx.width, ctx.height, color=(0.1, 0.08, 0.06))
     size = max(shelf.width, shelf.height) * rng.uniform(0.95, 1.1)
     tilt = (float(rng.uniform(0, ctx.level.tilt_deg * 0.5)), float(rng.uniform(0, 180)))
