@@ -1,0 +1,55 @@
+"""`kyb train detector`: train the learned album/logo detector on KYB-Synth photos (torch extra)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import click
+
+from knowyourband.cli.errors import friendly_errors
+from knowyourband.errors import KybError
+
+
+@click.group()
+def train() -> None:
+    """Train the learned album/logo detector."""
+
+
+@train.command("detector")
+@click.option("--bench", "benches", required=True, multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A benchmark folder (photos + annotations.json) to train on; repeat to pool several.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The ONNX model to write (also OUT.json: config and per-epoch history; OUT.pt: weights).")
+@click.option("--epochs", type=click.IntRange(min=1), default=30, show_default=True, help="Passes over the training photos.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same data, seed and threads: same model.")
+@click.option("--size", type=click.IntRange(min=64), default=384, show_default=True,
+              help="Square input side in pixels (a multiple of 32).")
+@click.option("--batch", type=click.IntRange(min=1), default=16, show_default=True, help="Photos per step.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
+              help="Peak AdamW learning rate.")
+@click.option("--val-fraction", type=click.FloatRange(0, 0.5), default=0.1, show_default=True,
+              help="Share of photos held out to pick the best epoch by validation mAP@0.5.")
+@click.option("--no-augment", is_flag=True, help="Train on the letterboxed photos only (no zoom/shift/colour jitter).")
+@click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True, help="torch CPU threads.")
+@click.option("--max-minutes", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Stop after the epoch that crosses this wall-clock budget.")
+@friendly_errors
+def detector(benches: tuple[Path, ...], out: Path, epochs: int, seed: int, size: int, batch: int, lr: float,
+             val_fraction: float, no_augment: bool, threads: int, max_minutes: float | None) -> None:
+    """Train on KYB-Synth benchmark folders and write the best epoch as an ONNX model."""
+    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("onnx") is None:
+        raise KybError("training needs torch and onnx: pip install 'knowyourband[train]'")
+    if size % 32:
+        raise KybError(f"--size {size} is not a multiple of 32 (the network downsamples 5 times)")
+    from knowyourband.detect.train.fit import TrainConfig, train_detector
+
+    config = TrainConfig(size=size, epochs=epochs, batch=batch, lr=lr, augment=not no_augment,
+                         val_fraction=val_fraction, seed=seed, threads=threads, max_minutes=max_minutes)
+    history = train_detector(list(benches), out, config)
+    best = history["epochs"][history["best_epoch"] - 1]
+    click.echo(f"wrote {out} (best epoch {history['best_epoch']} of {len(history['epochs'])}, "
+               f"{history['train_minutes']} min)")
+    click.echo(json.dumps({k: v for k, v in best.items() if k.startswith("val_")}))

@@ -1,0 +1,58 @@
+"""Write a trained detector as the ONNX file `Detector.open` reads."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import torch
+
+from knowyourband.detect.train.model import KINDS, DetectorNet, ExportWrapper
+
+log = logging.getLogger(__name__)
+
+OPSET = 17
+
+
+def export_onnx(net: DetectorNet, path: Path, size: int, extra_meta: dict[str, str] | None = None) -> Path:
+    """Export `net` for a fixed `size` × `size` input, with the metadata inference needs.
+
+    The graph takes `image` (1, 3, size, size) float32 RGB in [0, 1] and returns `heat`
+    (1, C, G, G) probabilities and `ltrb` (1, 4, G, G) edge distances in input pixels.
+    """
+    import onnx
+
+    was_training = net.training
+    net.eval()
+    buffer = io.BytesIO()
+    with torch.no_grad():
+        # The TorchScript exporter (dynamo=False) needs no onnxscript, which the train extra lacks.
+        torch.onnx.export(
+            ExportWrapper(net),
+            torch.zeros(1, 3, size, size),
+            buffer,
+            dynamo=False,
+            opset_version=OPSET,
+            input_names=["image"],
+            output_names=["heat", "ltrb"],
+        )
+    net.train(was_training)
+    model = onnx.load_from_string(buffer.getvalue())
+    meta = {
+        "kyb_format": "detector-v1",
+        "size": str(size),
+        "stride": str(net.config.stride),
+        "kinds": ",".join(KINDS),
+        **(extra_meta or {}),
+    }
+    for key, value in meta.items():
+        entry = model.metadata_props.add()
+        entry.key, entry.value = key, value
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(model.SerializeToString())
+    tmp.replace(path)  # never leave a half-written model where a server might load it
+    log.info("exported %s (%.1f MB)", path, path.stat().st_size / 1e6)
+    return path
