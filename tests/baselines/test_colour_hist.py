@@ -32,3 +32,15 @@ def test_histogram_is_normalised():
     hsv = np.zeros((10, 10, 3), np.uint8)
     h = hsv_histogram(hsv, [4, 4, 4])
     assert h.shape == (64,) and abs(h.sum() - 1.0) < 1e-6 and h[0] == 1.0
+
+
+def test_a_region_of_known_kind_searches_only_that_kind(references, photo_with):
+    """As the thesis searched a detector crop in its class's tree: the cards are all albums."""
+    method = ColourHist(references, None)
+    hsv = cv2.cvtColor(photo_with(2)[250:610, 500:860], cv2.COLOR_RGB2HSV)
+    query = np.sqrt(hsv_histogram(hsv, method.conf["bins"]))[None]
+    every, _ = method.search(query, [None])
+    albums, _ = method.search(query, ["album"])
+    logos, scores = method.search(query, ["logo"])
+    np.testing.assert_array_equal(albums, every)
+    assert (logos == -1).all() and not scores.any()

@@ -44,3 +44,11 @@ def test_blank_photo_gives_no_objects(references, tmp_path):
     method = SeedVlad(references, tmp_path, CONF)
     result = method.recognize(np.full((600, 800, 3), 127, np.uint8))
     assert result.objects == []
+
+
+def test_result_survives_json(references, photo_with, tmp_path):
+    import json
+
+    result = SeedVlad(references, tmp_path, CONF).recognize(photo_with(0))
+    again = Result.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert again.objects == result.objects

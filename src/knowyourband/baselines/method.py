@@ -58,6 +58,7 @@ class RegionBaseline:
         self._cache_folder = cache_folder
         self._cache_key = store.key({k: self.conf[k] for k in self.reference_conf}, [r.key for r in references])
         self._arrays: dict[str, np.ndarray] | None = None
+        self._indexes: dict[str | None, faiss.Index] = {}  # by kind, None = every reference; set by prepare
         self._lock = threading.Lock()
 
     @property
