@@ -27,9 +27,9 @@ def render(ctx: SceneContext) -> Canvas:
     cover = photo.objects[-1].quad()
     if rng.random() < 0.7:
         props.glare(photo, cover, rng, rng.uniform(0.2, 0.7))
-    # Fingers over the front: the thumb always, more on harder levels.
-    fingers = 1 + int(rng.integers(0, 1 + round(ctx.level.occlusion * 6)))
-    for _ in range(fingers):
-        reach = rng.uniform(0.1, 0.3 + ctx.level.occlusion)
-        props.thumb_over(photo, rng, quad, reach, tone, edges=(1, 2, 3))
+    # The holding thumb rests on the case's edge; harder levels add fingers over the cover.
+    props.thumb_over(photo, rng, quad, rng.uniform(0.05, 0.25), tone, edges=(1, 2, 3))
+    hide = ctx.occlusion()
+    if hide:
+        props.cover_part(photo, rng, cover, hide, tone=tone, edges=(1, 2, 3))
     return photo

@@ -34,7 +34,7 @@ def render(ctx: SceneContext) -> Canvas:
         photo.paste_canvas(case, geo.homography(geo.corners(case.width, case.height), quad))
         if rng.random() < 0.5:
             props.glare(photo, photo.objects[-1].quad(), rng, rng.uniform(0.2, 0.6))
-    if rng.random() < ctx.level.occlusion * 2:  # a hand reaching for one
-        quad = photo.objects[int(rng.integers(len(photo.objects)))].quad()
-        props.thumb_over(photo, rng, quad, rng.uniform(0.2, 0.3 + ctx.level.occlusion), props.skin(rng))
+    hide = ctx.occlusion()
+    if hide:  # a hand reaching for one, or a flyer lying over it
+        props.cover_part(photo, rng, photo.objects[int(rng.integers(len(photo.objects)))].quad(), hide)
     return photo

@@ -21,13 +21,14 @@ class Level:
     tilt_deg: float  # largest out-of-plane tilt of a flat object
     rotation_deg: float  # largest in-plane rotation either way (180 = any)
     occlusion: float  # largest fraction of an object that occluders aim to hide
+    occlusion_p: float  # chance that an object gets an occluder at all
     scale: tuple[float, float]  # main object's longer side, as a fraction of the photo's short side
 
 
 LEVELS = {
-    "easy": Level(tilt_deg=20, rotation_deg=8, occlusion=0.1, scale=(0.45, 0.75)),
-    "medium": Level(tilt_deg=35, rotation_deg=30, occlusion=0.25, scale=(0.3, 0.6)),
-    "hard": Level(tilt_deg=45, rotation_deg=180, occlusion=0.4, scale=(0.18, 0.45)),
+    "easy": Level(tilt_deg=20, rotation_deg=8, occlusion=0.1, occlusion_p=0.2, scale=(0.45, 0.75)),
+    "medium": Level(tilt_deg=35, rotation_deg=30, occlusion=0.25, occlusion_p=0.45, scale=(0.3, 0.6)),
+    "hard": Level(tilt_deg=45, rotation_deg=180, occlusion=0.4, occlusion_p=0.65, scale=(0.18, 0.45)),
 }
 
 
@@ -110,6 +111,12 @@ class SceneContext:
     def tilt(self) -> tuple[float, float]:
         """(tilt, tilt axis) in degrees for a flat object seen at an angle."""
         return float(self.rng.uniform(0, self.level.tilt_deg)), float(self.rng.uniform(0, 180))
+
+    def occlusion(self) -> float | None:
+        """The share of an object to hide, or None for no occluder (level.occlusion_p of the time)."""
+        if self.rng.random() >= self.level.occlusion_p:
+            return None
+        return float(self.rng.uniform(0.03, self.level.occlusion))
 
     def object_size(self, factor: float = 1.0) -> float:
         """A main object's longer side in pixels for this difficulty."""

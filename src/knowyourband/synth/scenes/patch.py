@@ -74,7 +74,7 @@ def render(ctx: SceneContext) -> Canvas:
         patch = _patch(ctx, int(ctx.short * rng.uniform(0.35, 0.55)))
         size = cell * rng.uniform(0.6, 0.85)
         props.place(ctx, photo, patch, center, size, rotation=base_rotation + rng.uniform(-8, 8), tilt=tilt)
-    if rng.random() < ctx.level.occlusion * 2:  # a hand pulling the vest straight
-        quad = photo.objects[int(rng.integers(len(photo.objects)))].quad()
-        props.thumb_over(photo, rng, quad, rng.uniform(0.2, 0.3 + ctx.level.occlusion), props.skin(rng))
+    hide = ctx.occlusion()
+    if hide:  # a hand pulling the vest straight, or a flap of the vest
+        props.cover_part(photo, rng, photo.objects[int(rng.integers(len(photo.objects)))].quad(), hide)
     return photo

@@ -84,7 +84,7 @@ def render(ctx: SceneContext) -> Canvas:
     rotation = float(rng.uniform(-1, 1) * min(ctx.level.rotation_deg, 12))
     quad = props.place(ctx, photo, poster, props.near_center(ctx, 0.05), size, rotation=rotation)
     props.glare(photo, quad, rng, rng.uniform(0.0, 0.35))
-    if rng.random() < ctx.level.occlusion * 2:  # someone's head and shoulders in front
+    if ctx.occlusion():  # someone's head and shoulders in front
         head = np.zeros((ctx.height, ctx.width), np.float32)
         x = int(rng.uniform(0.2, 0.8) * ctx.width)
         r = int(ctx.short * rng.uniform(0.08, 0.08 + ctx.level.occlusion * 0.4))

@@ -127,6 +127,47 @@ def thumb_over(canvas: Canvas, rng: np.random.Generator, quad: np.ndarray, reach
     finger(canvas, rng, base, tip, width, color)
 
 
+def _unit_to_edge(edge: int, along: float, depth: float) -> tuple[float, float]:
+    """A point of the unit square given by a position `along` an edge and a `depth` in from it."""
+    return [(along, depth), (1 - depth, along), (along, 1 - depth), (depth, along)][edge]
+
+
+def cover_part(canvas: Canvas, rng: np.random.Generator, quad: np.ndarray, fraction: float,
+               tone: tuple[float, float, float] | None = None, edges: tuple[int, ...] = (0, 1, 2, 3)) -> None:
+    """Hide about `fraction` of the object at `quad` (4, 2): fingers from one edge, or something on a corner.
+
+    Sizes are laid out in the object's own unit square and projected, so the hidden share holds in
+    perspective too; the exact share is measured afterwards from the label map.
+    """
+    to_photo = geo.homography(geo.corners(1, 1), quad)
+    edge = int(rng.choice(edges))
+    edge_len = np.linalg.norm(quad[(edge + 1) % 4] - quad[edge])
+    if tone is not None or rng.random() < 0.6:  # fingers: 1-4 side by side, each 16 % of the edge wide
+        tone = tone or skin(rng)
+        k = int(rng.integers(1, 5))
+        depth = min(0.95, fraction / (k * 0.16))
+        start = rng.uniform(0.0, max(1 - k * 0.17, 0.0))
+        for i in range(k):
+            along = start + 0.08 + 0.17 * i
+            base, tip = geo.project(to_photo, [_unit_to_edge(edge, along, -0.4), _unit_to_edge(edge, along, depth)])
+            finger(canvas, rng, base, tip, 0.16 * edge_len, tone)
+        return
+    # Something lying over a corner: a flyer, a ticket, another sleeve; it comes in from outside.
+    a = float(np.clip(np.sqrt(fraction) * rng.uniform(0.8, 1.25), 0.05, 0.95))
+    b = float(np.clip(fraction / a, 0.05, 0.95))
+    corner = int(rng.integers(4))
+    u0, v0 = (-0.3, -0.3)
+    rect = np.array([[u0, v0], [a, v0], [a, b], [u0, b]])
+    if corner in (1, 2):
+        rect[:, 0] = 1 - rect[:, 0]
+    if corner in (2, 3):
+        rect[:, 1] = 1 - rect[:, 1]
+    pts = geo.project(to_photo, rect)
+    side = int(np.clip(np.linalg.norm(pts[1] - pts[0]), 16, 1024))
+    thing = fake_cover(rng, side)
+    canvas.paste(thing, None, geo.homography(geo.corners(side, side), pts))
+
+
 def drop_shadow(canvas: Canvas, quad: np.ndarray, rng: np.random.Generator, strength: float = 0.5) -> None:
     """Darken the canvas under a soft, offset copy of `quad` (4, 2): an object lying on a surface."""
     size = np.linalg.norm(quad[2] - quad[0])

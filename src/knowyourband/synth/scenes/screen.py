@@ -72,8 +72,11 @@ def render(ctx: SceneContext) -> Canvas:
     device.paste_canvas(screen, geo.translation(bezel, bezel))
     quad = props.place(ctx, photo, device, props.near_center(ctx), size * (1 + 0.08))
     props.glare(photo, quad, rng, rng.uniform(0.05, 0.4))
-    if phone and rng.random() < 0.8:  # the hand holding the phone
-        tone = props.skin(rng)
+    tone = props.skin(rng)
+    if phone and rng.random() < 0.8:  # the hand holding the phone grips its sides
         for _ in range(int(rng.integers(1, 3))):
-            props.thumb_over(photo, rng, quad, rng.uniform(0.05, 0.15 + ctx.level.occlusion * 0.5), tone)
+            props.thumb_over(photo, rng, quad, rng.uniform(0.03, 0.12), tone, edges=(1, 3))
+    hide = ctx.occlusion()
+    if hide:
+        props.cover_part(photo, rng, photo.objects[-1].quad(), hide, tone=tone)
     return photo

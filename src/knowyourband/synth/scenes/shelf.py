@@ -60,4 +60,7 @@ def render(ctx: SceneContext) -> Canvas:
     tilt = (float(rng.uniform(0, ctx.level.tilt_deg * 0.5)), float(rng.uniform(0, 180)))
     rotation = float(rng.uniform(-1, 1) * min(ctx.level.rotation_deg, 10))
     props.place(ctx, photo, shelf, props.near_center(ctx, 0.05), size, rotation=rotation, tilt=tilt)
+    hide = ctx.occlusion()
+    if hide and photo.objects:  # a hand taking one out, or a leaflet tucked in front
+        props.cover_part(photo, rng, photo.objects[int(rng.integers(len(photo.objects)))].quad(), hide)
     return photo

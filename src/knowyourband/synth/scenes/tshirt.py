@@ -89,7 +89,7 @@ def render(ctx: SceneContext) -> Canvas:
     size = max(width, height) * rng.uniform(0.7, 1.1)
     tilt = (float(rng.uniform(0, ctx.level.tilt_deg * 0.6)), float(rng.uniform(0, 180)))
     props.place(ctx, photo, shirt, props.near_center(ctx, 0.08), size, tilt=tilt)
-    if rng.random() < ctx.level.occlusion * 2.5:  # an arm, a strap or someone's shoulder across the print
-        print_quad = photo.objects[-1].quad()
-        props.thumb_over(photo, rng, print_quad, rng.uniform(0.3, 0.5 + ctx.level.occlusion), props.skin(rng))
+    hide = ctx.occlusion()
+    if hide:  # a hand, a bag or someone's shoulder in front of the print
+        props.cover_part(photo, rng, photo.objects[-1].quad(), hide)
     return photo

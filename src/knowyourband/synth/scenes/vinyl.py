@@ -57,9 +57,10 @@ def render(ctx: SceneContext) -> Canvas:
     props.place(ctx, photo, surface, center, size, rotation=rotation, tilt=tilt)
     if rng.random() < 0.5:
         props.glare(photo, photo.objects[-1].quad(), rng, rng.uniform(0.1, 0.5))
-    if held or rng.random() < ctx.level.occlusion:
-        sleeve = photo.objects[-1].quad()
-        for _ in range(1 + int(rng.integers(0, 1 + round(ctx.level.occlusion * 4)))):
-            props.thumb_over(photo, rng, sleeve, rng.uniform(0.05, 0.15 + ctx.level.occlusion * 0.6), tone,
-                             edges=(1, 2, 3))
+    sleeve = photo.objects[-1].quad()
+    if held:
+        props.thumb_over(photo, rng, sleeve, rng.uniform(0.05, 0.2), tone, edges=(1, 2, 3))
+    hide = ctx.occlusion()
+    if hide:
+        props.cover_part(photo, rng, sleeve, hide, tone=tone if held else None, edges=(1, 2, 3) if held else (0, 1, 2, 3))
     return photo
