@@ -175,3 +175,10 @@ def test_cli_photos_and_preview(catalog: Path, tmp_path: Path) -> None:
     assert Image.open(sheet).size[0] > 0
     bad = runner.invoke(main, ["synth", "photos", str(out), "--catalog", str(catalog), "--scenes", "beach"])
     assert bad.exit_code == 1 and "unknown scene" in bad.output
+
+
+def test_every_scene_renders_at_hard_with_real_occlusion(catalog: Path, tmp_path: Path) -> None:
+    data = _load(generate_photos(tmp_path, catalog, count=10, seed=13, difficulty="hard", megapixels=0.1))
+    assert sorted(im["scene"] for im in data["images"]) == sorted(SCENES)
+    hidden = [a["occluded"] for a in data["annotations"]]
+    assert max(hidden) >= 0.1  # hard photos hide real parts of objects, not just a pixel or two

@@ -67,7 +67,11 @@ def skin(rng: np.random.Generator) -> tuple[float, float, float]:
 
 def finger(canvas: Canvas, rng: np.random.Generator, base: np.ndarray, tip: np.ndarray, width: float,
            color: tuple[float, float, float]) -> None:
-    """A finger (a shaded capsule with a nail) from `base` to `tip` (pixels), occluding what it covers."""
+    """A finger from `base` to `tip` (pixels), `width` wide at the base, occluding what it covers.
+
+    Tapered, rounded at the tip, shaded round, with a nail and (on short ones) knuckle creases;
+    it casts a soft shadow on what lies under it.
+    """
     pad = int(width) + 4
     x0, y0 = np.floor(np.minimum(base, tip) - pad).astype(int)
     x1, y1 = np.ceil(np.maximum(base, tip) + pad).astype(int)
@@ -75,18 +79,34 @@ def finger(canvas: Canvas, rng: np.random.Generator, base: np.ndarray, tip: np.n
     x1, y1 = min(x1, canvas.width), min(y1, canvas.height)
     if x1 <= x0 or y1 <= y0:
         return
+    length = max(float(np.linalg.norm(tip - base)), 1e-6)
+    d = (tip - base) / length
+    n = np.array([-d[1], d[0]])
+    b, t = base - [x0, y0], tip - [x0, y0]
+    outline = np.array([b + n * width / 2, t + n * width * 0.4, t - n * width * 0.4, b - n * width / 2])
     mask = np.zeros((y1 - y0, x1 - x0), np.float32)
-    b, t = (base - [x0, y0]) * 16, (tip - [x0, y0]) * 16
-    cv2.line(mask, tuple(np.int32(b)), tuple(np.int32(t)), 1.0, max(int(width), 1), cv2.LINE_AA, shift=4)
-    # Knuckle and tip shading: darker towards the edges of the capsule.
+    cv2.fillPoly(mask, [np.int32(outline * 16)], 1.0, cv2.LINE_AA, shift=4)
+    cv2.circle(mask, tuple(np.int32(t * 16)), int(width * 0.4 * 16), 1.0, -1, cv2.LINE_AA, shift=4)
+    # The shadow: the same shape, offset and softened, darkening the surface below.
+    offset = geo.translation(width * 0.12, width * 0.18)
+    shadow = cv2.warpAffine(mask, offset[:2], (mask.shape[1], mask.shape[0]))
+    shadow = soft_blur(shadow, max(width * 0.15, 1.0))
+    canvas.rgb[y0:y1, x0:x1] *= (1 - 0.35 * shadow)[..., None]
+    # Round shading: darker towards the edges.
     dist = cv2.distanceTransform((mask > 0.5).astype(np.uint8), cv2.DIST_L2, 3)
     shade = np.clip(0.6 + 0.8 * dist / max(width / 2, 1), 0.6, 1.05)[..., None]
     rgb = np.float32(color) * shade
-    d = (tip - base) / max(np.linalg.norm(tip - base), 1e-6)
-    nail_c = tip - d * width * 0.45 - [x0, y0]
-    axes = (max(int(width * 0.25), 1), max(int(width * 0.3), 1))
+    if length < 5 * width:  # a finger, not a forearm: creases at the joints
+        for k in (1.0, 2.1):
+            c = t - d * width * k
+            p, q = c + n * width * 0.3, c - n * width * 0.3
+            cv2.line(rgb, tuple(np.int32(p * 16)), tuple(np.int32(q * 16)), tuple(float(v) * 0.75 for v in color),
+                     max(int(width * 0.05), 1), cv2.LINE_AA, shift=4)
+    nail_c = t - d * width * 0.35
+    axes = (max(int(width * 0.25), 1), max(int(width * 0.22), 1))
     angle = float(np.degrees(np.arctan2(d[1], d[0])))
-    cv2.ellipse(rgb, (int(nail_c[0]), int(nail_c[1])), axes, angle, 0, 360, tuple(float(v) * 1.12 for v in color), -1, cv2.LINE_AA)
+    cv2.ellipse(rgb, (int(nail_c[0]), int(nail_c[1])), axes, angle, 0, 360, tuple(min(float(v) * 1.15, 1.0) for v in color),
+                -1, cv2.LINE_AA)
     canvas.occlude(mask, np.clip(rgb, 0, 1), origin=(x0, y0))
 
 

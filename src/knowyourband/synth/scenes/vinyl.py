@@ -39,7 +39,7 @@ def render(ctx: SceneContext) -> Canvas:
     photo = Canvas.from_rgb(background(rng, ctx.width, ctx.height))
     ref = ctx.pick_albums(1)[0]
     pull = rng.uniform(0.0, 0.45)
-    size = ctx.object_size(1.25) * (1 + pull)
+    size = min(ctx.object_size(1.25), 0.9 * ctx.short) * (1 + pull)  # the sleeve stays inside the frame
     full = ctx.refs.album(ref)
     cover, _ = props.shrink(full, size * 1.3)
     side = cover.shape[1]
