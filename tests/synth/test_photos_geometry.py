@@ -93,7 +93,7 @@ def test_nested_canvases_compose_homographies_and_track_occlusion() -> None:
     mask = np.zeros((300, 300), np.float32)
     mask[:, :150] = 1
     outer.occlude(mask, (0.5, 0.5, 0.5))
-    [ann] = _annotate(outer.objects, outer.visible_pixels(), 300, 300)
+    [ann] = _annotate(outer)
     assert abs(ann["occluded"] - 64 / 128) < 0.03
     assert ann["bbox"] == [86.0, 96.0, 128.0, 128.0]
 
@@ -124,3 +124,12 @@ def test_logo_ink_is_the_same_for_both_reference_polarities(tmp_path) -> None:
     b = refs.logo_ink({"image": "white.png"})
     np.testing.assert_allclose(a, ink / 255, atol=1e-6)
     np.testing.assert_allclose(b, ink / 255, atol=1e-6)
+
+
+def test_a_tiny_unhidden_logo_is_not_called_occluded() -> None:
+    canvas = Canvas(100, 100)
+    h = geo.translation(40.3, 50.7) @ geo.rotation(11) @ geo.scaling(0.05)
+    canvas.paste((1.0, 1.0, 1.0), np.ones((80, 240), np.float32), h, ref={"id": "l", "kind": "logo"})
+    [ann] = _annotate(canvas)
+    assert ann["occluded"] == 0.0
+    assert 40 < ann["area"] < 56  # 12 x 4 px

@@ -17,6 +17,7 @@ from knowyourband.errors import KybError
 from knowyourband.synth import camera
 from knowyourband.synth import geometry as geo
 from knowyourband.synth.scenes import SCENE_WEIGHTS, SCENES, scene_module
+from knowyourband.synth.scenes.canvas import Canvas
 from knowyourband.synth.scenes.context import LEVELS, References, SceneContext
 
 log = logging.getLogger(__name__)
@@ -75,15 +76,22 @@ def _references(catalog_path: str) -> References:
     return References(Path(catalog_path))
 
 
-def _annotate(canvas_objects: list, visible: dict[int, int], width: int, height: int) -> list[dict[str, Any]]:
+def _annotate(canvas: Canvas) -> list[dict[str, Any]]:
+    """The COCO annotations of a rendered canvas's objects, in the upright photo's pixels.
+
+    `occluded` compares the pixels an object still owns in the label map with the pixels its quad
+    covers inside the photo, both counted on the same pixel grid so tiny logos are not biased.
+    """
+    visible = canvas.visible_pixels()
     out = []
-    for obj in canvas_objects:
+    for obj in canvas.objects:
         quad = obj.quad()
-        clipped = geo.clip_polygon(quad, width, height)
+        clipped = geo.clip_polygon(quad, canvas.width, canvas.height)
         area = geo.polygon_area(clipped)
         shown = visible.get(obj.label, 0)
         if area < MIN_VISIBLE_PX or shown < MIN_VISIBLE_PX:
             continue
+        covered = max(canvas.quad_pixels(quad), shown)
         ref = obj.ref
         out.append({
             "kind": ref["kind"], "category_id": CATEGORY_ID[ref["kind"]],
@@ -91,7 +99,7 @@ def _annotate(canvas_objects: list, visible: dict[int, int], width: int, height:
             "bbox": [round(v, 2) for v in geo.bbox(clipped)],
             "quad": [[round(float(x), 2), round(float(y), 2)] for x, y in quad],
             "area": round(area, 1),
-            "occluded": round(float(np.clip(1 - shown / area, 0, 1)), 3),
+            "occluded": round(1 - shown / covered, 3),
         })
     return out
 
@@ -108,7 +116,7 @@ def render_photo(args: tuple[str, str, int, int, str, str, float | None]) -> tup
     module = scene_module(scene)
     ctx = SceneContext(rng=rng, width=width, height=height, difficulty=difficulty, refs=_references(catalog_path))
     canvas = module.render(ctx)
-    annotations = _annotate(canvas.objects, canvas.visible_pixels(), width, height)
+    annotations = _annotate(canvas)
     level = camera.CAMERA_LEVELS[difficulty]
     pixels = camera.shoot(canvas.rgb, rng, level, screenshot=module.SCREENSHOT)
     quality = int(rng.integers(level.jpeg_quality[0], level.jpeg_quality[1] + 1))

@@ -128,7 +128,8 @@ class Canvas:
         labels = self.labels[y0:y1, x0:x1]
         if ref is not None:
             region = np.zeros(labels.shape, np.uint8)
-            pts = np.round((quad - [x0, y0]) * 16).astype(np.int32)
+            # fillPoly puts pixel centres on integers: shift the edge-coordinate quad by half a pixel.
+            pts = np.round((quad - [x0 + 0.5, y0 + 0.5]) * 16).astype(np.int32)
             cv2.fillPoly(region, [pts], 1, lineType=cv2.LINE_8, shift=4)
             labels[region > 0] = label
         else:
@@ -210,11 +211,17 @@ class Canvas:
             moved = geo.forward_map(displacement, geo.project(obj.h, src))
             obj.h = geo.fit_homography(src, moved)
 
+    def quad_pixels(self, quad: np.ndarray) -> int:
+        """How many canvas pixels a quad (4, 2) covers, rasterised as labels are (centre inside)."""
+        x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int), 0)
+        x1, y1 = np.minimum(np.ceil(quad.max(axis=0)).astype(int), [self.width, self.height])
+        if x1 <= x0 or y1 <= y0:
+            return 0
+        region = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.fillPoly(region, [np.round((quad - [x0 + 0.5, y0 + 0.5]) * 16).astype(np.int32)], 1, cv2.LINE_8, shift=4)
+        return int(region.sum(dtype=np.int64))
+
     def visible_pixels(self) -> dict[int, int]:
         """Pixels each object label still owns: {label: count}."""
         counts = np.bincount(self.labels.ravel())
         return {obj.label: int(counts[obj.label]) if obj.label < len(counts) else 0 for obj in self.objects}
-
-    def to_uint8(self) -> np.ndarray:
-        """The image as (H, W, 3) uint8 RGB."""
-        return np.clip(self.rgb * 255 + 0.5, 0, 255).astype(np.uint8)

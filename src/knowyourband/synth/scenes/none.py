@@ -5,8 +5,6 @@ They measure precision on unknown things: every detection in them is a false pos
 
 from __future__ import annotations
 
-import numpy as np
-
 from knowyourband.synth import geometry as geo
 from knowyourband.synth.scenes import props
 from knowyourband.synth.scenes.backgrounds import background

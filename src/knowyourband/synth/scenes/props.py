@@ -244,16 +244,6 @@ def jewel_case(cover: np.ndarray, ref: dict[str, Any], rng: np.random.Generator,
     return case
 
 
-def logo_tile(ink: np.ndarray, ink_color: tuple[float, float, float], paper: tuple[float, float, float] | None,
-              ref: dict[str, Any], margin: float = 0.0) -> Canvas:
-    """A logo printed in `ink_color`, on `paper` (None: transparent), as a canvas tracking the logo."""
-    h, w = ink.shape
-    m = int(margin * max(w, h))
-    tile = Canvas(w + 2 * m, h + 2 * m, color=paper or (0, 0, 0), alpha=1.0 if paper else 0.0)
-    tile.paste(ink_color, ink, geo.translation(m, m), ref=ref, size=(w, h))
-    return tile
-
-
 def ink_color(rng: np.random.Generator, background: np.ndarray | tuple[float, float, float]) -> tuple[float, float, float]:
     """An ink that reads on `background`: white/black (its opposite polarity) or a saturated colour."""
     lum = float(np.mean(background))
