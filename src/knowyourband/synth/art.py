@@ -56,10 +56,12 @@ def ramp(values: np.ndarray, colours: np.ndarray) -> np.ndarray:
 def tree(layer: np.ndarray, rng: np.random.Generator, root: tuple[float, float], height: float, width: float) -> None:
     """A bare, forking tree (or dead hand of roots) growing up from `root` into a (H, W) uint8 layer."""
     stack = [(np.array(root, float), np.array([0.0, -1.0]), width, height)]
-    while stack:
-        p, d, w, length = stack.pop()
-        if length < 4 or w < 0.6:
+    budget = 400  # segments: forking would otherwise grow exponentially on big covers
+    while stack and budget > 0:
+        p, d, w, length = stack.pop(0)
+        if length < max(4.0, height * 0.04) or w < 0.6:
             continue
+        budget -= 1
         d = d + rng.normal(0, 0.25, 2)
         d /= np.linalg.norm(d)
         q = p + d * length * rng.uniform(0.25, 0.4)
@@ -82,9 +84,12 @@ def _blend(img: np.ndarray, layer: np.ndarray, colour: np.ndarray, texture: np.n
         return img
     ox, oy = origin
     box = (slice(oy + y, oy + y + h), slice(ox + x, ox + x + w))
-    a = layer[y:y + h, x:x + w].astype(np.float32)[..., None] / 255
-    ink = colour if texture is None else colour * texture[box][..., None]
-    img[box] = img[box] * (1 - a) + ink * a
+    a = layer[y:y + h, x:x + w].astype(np.float32)[..., None]
+    a *= 1 / 255
+    region = img[box]
+    diff = (colour if texture is None else colour * texture[box][..., None]) - region
+    diff *= a
+    region += diff
     return img
 
 

@@ -25,7 +25,7 @@ LOGO_WIDTH = (600, 1200)
 COVER_SIZE = (600, 1400)
 # Distractors are smaller so that 100k of them can be made in reasonable time; same kinds and styles.
 DISTRACTOR_LOGO_WIDTH = (400, 700)
-DISTRACTOR_COVER_SIZE = (400, 700)
+DISTRACTOR_COVER_SIZE = (400, 600)
 DISTRACTOR_ALBUMS = 2  # each distractor band brings one logo and up to this many covers
 PARALLEL_FROM = 24  # below this many images, worker start-up costs more than it saves
 JPEG_QUALITY = 90

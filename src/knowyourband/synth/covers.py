@@ -42,7 +42,9 @@ def _glyphs(text: str, font_path: str, size: int) -> list[np.ndarray]:
     """Each letter of `text` as a tight (H, W) uint8 mask, for rings of runes on minimal covers."""
     font = fonts.load(font_path, size)
     out = []
-    for ch in text.replace(" ", ""):
+    for ch in text:
+        if ch.isspace() or not fonts.has_glyph(font_path, ch):
+            continue
         left, top, right, bottom = font.getbbox(ch)
         if right <= left or bottom <= top:
             continue
@@ -86,13 +88,14 @@ def _place_title(img: np.ndarray, spec: CoverSpec, rng: np.random.Generator) -> 
     pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     draw = ImageDraw.Draw(pil)
     size = max(12, int(s * rng.uniform(0.035, 0.07)))
+    title = fonts.drawable(spec.title_font, spec.title)
     font = fonts.load(spec.title_font, size)
-    while font.getlength(spec.title) > s * 0.9 and size > 10:
+    while font.getlength(title) > s * 0.9 and size > 10:
         size = int(size * 0.85)
         font = fonts.load(spec.title_font, size)
     y = s * rng.uniform(0.84, 0.93)
     light = img[int(y) - size:int(y), :].mean() < 110
-    draw.text((s / 2, y), spec.title, font=font, anchor="ms", fill=(230, 225, 215) if light else (20, 15, 15))
+    draw.text((s / 2, y), title, font=font, anchor="ms", fill=(230, 225, 215) if light else (20, 15, 15))
     return np.asarray(pil).astype(np.float32)
 
 

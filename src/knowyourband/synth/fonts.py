@@ -55,7 +55,7 @@ def usable(path: Path) -> bool:
         font = ImageFont.truetype(str(path), PROBE_SIZE)
         missing = _mask_bytes(font, "\U0010fffd")
         seen = set()
-        for ch in string.ascii_uppercase + "aeox":
+        for ch in string.ascii_letters:
             mask = _mask_bytes(font, ch)
             if not mask.strip(b"\x00") or mask == missing:
                 return False
@@ -95,3 +95,28 @@ def discover(root: Path = FONT_ROOT) -> Fonts:
 def load(path: str, size: int) -> ImageFont.FreeTypeFont:
     """A cached FreeType face at a pixel size."""
     return ImageFont.truetype(path, size)
+
+
+@functools.lru_cache(maxsize=8192)
+def has_glyph(path: str, ch: str) -> bool:
+    """Whether the face draws `ch` as its own glyph rather than the missing-glyph box or nothing."""
+    if ch.isspace():
+        return True
+    font = load(path, PROBE_SIZE)
+    mask = _mask_bytes(font, ch)
+    return bool(mask.strip(b"\x00")) and mask != _mask_bytes(font, "\U0010fffd")
+
+
+# What a typesetter would use when a face lacks a character.
+SUBSTITUTES = {"–": "-", "—": "-", "’": "'", ";": ":", "(": "-", ")": ""}
+
+
+def drawable(path: str, text: str) -> str:
+    """`text` with characters the face lacks replaced by a near equivalent, or dropped."""
+    out = []
+    for ch in text:
+        if not has_glyph(path, ch):
+            ch = SUBSTITUTES.get(ch, "")
+            ch = ch if ch and has_glyph(path, ch) else ""
+        out.append(ch)
+    return "".join(out)
