@@ -48,7 +48,10 @@ def catalog(out: Path, bands: int, albums_per_band: int, seed: int, distractors:
 @friendly_errors
 def photos(out: Path, catalog_path: Path, count: int, seed: int, scenes: str | None, difficulty: str | None,
            megapixels: float | None, workers: int) -> None:
-    """Write COUNT photos of the catalogue into OUT, with OUT/annotations.json."""
+    """Photos of a catalogue, with ground truth.
+
+    Writes --count JPEG photos into OUT and OUT/annotations.json (COCO style, see docs/formats.md).
+    """
     from knowyourband.synth.photos import generate_photos
 
     names = [s.strip() for s in scenes.split(",") if s.strip()] if scenes else None
@@ -65,7 +68,10 @@ def photos(out: Path, catalog_path: Path, count: int, seed: int, scenes: str | N
               help="Photos on the sheet, spread evenly over the benchmark.")
 @friendly_errors
 def preview(bench: Path, out_path: Path, count: int) -> None:
-    """Draw a contact sheet of BENCH's photos with their ground-truth outlines."""
+    """A contact sheet with ground-truth outlines.
+
+    Draws BENCH's photos upright with each annotated quad, its kind and reference id.
+    """
     from knowyourband.synth.preview import contact_sheet
 
     click.echo(f"wrote {contact_sheet(bench, out_path, count)}")
