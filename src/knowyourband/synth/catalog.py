@@ -27,6 +27,7 @@ COVER_SIZE = (600, 1400)
 DISTRACTOR_LOGO_WIDTH = (400, 700)
 DISTRACTOR_COVER_SIZE = (400, 600)
 DISTRACTOR_ALBUMS = 2  # each distractor band brings one logo and up to this many covers
+NAME_TRIES = 20  # draws for a band name or title nobody has yet, before a repeat is accepted
 PARALLEL_FROM = 24  # below this many images, worker start-up costs more than it saves
 JPEG_QUALITY = 90
 
@@ -49,7 +50,9 @@ class _Plan:
     releases: list[dict] = field(default_factory=list)
     references: list[dict] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
-    titles: list[tuple[str, str | None, int]] = field(default_factory=list)  # (title, subtitle, join style)
+    names_used: set[str] = field(default_factory=set)
+    titles_used: set[str] = field(default_factory=set)
+    subtitled: list[tuple[str, str, int]] = field(default_factory=list)  # (title, subtitle, join style)
 
 
 def _created(seed: int) -> str:
@@ -82,16 +85,21 @@ def _add_logo(plan: _Plan, rng: np.random.Generator, seed: int, band_id: str, na
 
 
 def _title(plan: _Plan, rng: np.random.Generator) -> str:
-    """A new title, or (on purpose) an earlier title with its subtitle joined another way."""
-    with_sub = [t for t in plan.titles if t[1] is not None]
-    if with_sub and rng.random() < TITLE_VARIANT_SHARE:
-        base, sub, style = with_sub[int(rng.integers(len(with_sub)))]
-        style = (style + int(rng.integers(1, len(names.SUBTITLE_JOINS)))) % len(names.SUBTITLE_JOINS)
-    else:
-        base, sub = names.album_title(rng)
-        style = int(rng.integers(len(names.SUBTITLE_JOINS)))
-    plan.titles.append((base, sub, style))
-    return base if sub is None else names.with_subtitle(base, sub, style)
+    """A title not used before, or (on purpose) an earlier title with its subtitle joined another way."""
+    for _ in range(NAME_TRIES):
+        if plan.subtitled and rng.random() < TITLE_VARIANT_SHARE:
+            base, sub, style = plan.subtitled[int(rng.integers(len(plan.subtitled)))]
+            style = (style + int(rng.integers(1, len(names.SUBTITLE_JOINS)))) % len(names.SUBTITLE_JOINS)
+        else:
+            base, sub = names.album_title(rng)
+            style = int(rng.integers(len(names.SUBTITLE_JOINS)))
+        title = base if sub is None else names.with_subtitle(base, sub, style)
+        if title not in plan.titles_used:
+            break
+    plan.titles_used.add(title)
+    if sub is not None:
+        plan.subtitled.append((base, sub, style))
+    return title
 
 
 def _add_albums(plan: _Plan, rng: np.random.Generator, seed: int, band: dict, count: int,
@@ -117,15 +125,21 @@ def _add_albums(plan: _Plan, rng: np.random.Generator, seed: int, band: dict, co
         plan.jobs.append(Job(path, cover=spec))
 
 
-def _band(plan: _Plan, rng: np.random.Generator, earlier: list[int]) -> tuple[str, dict]:
-    """A name (sometimes an earlier band's, from another country) and fresh facts."""
+def _band(plan: _Plan, rng: np.random.Generator, twins_from: int) -> tuple[str, dict]:
+    """Fresh facts and a name not used before, or (on purpose) the name of one of the first
+    `twins_from` bands, then from another country."""
     facts = names.band_facts(rng)
-    if earlier and rng.random() < SAME_NAME_SHARE:
-        twin = plan.bands[earlier[int(rng.integers(len(earlier)))]]
+    if twins_from and rng.random() < SAME_NAME_SHARE:
+        twin = plan.bands[int(rng.integers(twins_from))]
         while facts["country"] == twin["country"]:
             facts = names.band_facts(rng)
         return twin["name"], facts
-    return names.band_name(rng), facts
+    for _ in range(NAME_TRIES):  # past ~13k bands the name space runs out and names repeat, as in life
+        name = names.band_name(rng)
+        if name not in plan.names_used:
+            break
+    plan.names_used.add(name)
+    return name, facts
 
 
 def plan_catalog(seed: int, bands: int, albums_per_band: int, distractors: int,
@@ -134,7 +148,7 @@ def plan_catalog(seed: int, bands: int, albums_per_band: int, distractors: int,
     plan = _Plan()
     rng = np.random.default_rng([seed, STREAM_BANDS])
     for i in range(bands):
-        name, facts = _band(plan, rng, list(range(i)))
+        name, facts = _band(plan, rng, i)
         band_id = _add_band(plan, rng, name, facts)
         eras = int(rng.integers(2, 4)) if rng.random() < ERA_SHARE else 1
         band_logos = []
@@ -145,7 +159,7 @@ def plan_catalog(seed: int, bands: int, albums_per_band: int, distractors: int,
     rng = np.random.default_rng([seed, STREAM_DISTRACTORS])
     made = 0
     while made < distractors:
-        name, facts = _band(plan, rng, [])
+        name, facts = _band(plan, rng, 0)
         band_id = _add_band(plan, rng, name, facts)
         logo = _add_logo(plan, rng, seed, band_id, name, found, DISTRACTOR_LOGO_WIDTH, True)
         albums = min(DISTRACTOR_ALBUMS, distractors - made - 1)
