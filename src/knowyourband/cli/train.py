@@ -25,7 +25,7 @@ def train() -> None:
               help="The ONNX model to write (also OUT.json: config and per-epoch history; OUT.pt: weights).")
 @click.option("--epochs", type=click.IntRange(min=1), default=30, show_default=True, help="Passes over the training photos.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same data, seed and threads: same model.")
-@click.option("--size", type=click.IntRange(min=64), default=384, show_default=True,
+@click.option("--size", type=click.IntRange(min=64), default=320, show_default=True,
               help="Square input side in pixels (a multiple of 32).")
 @click.option("--batch", type=click.IntRange(min=1), default=16, show_default=True, help="Photos per step.")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
@@ -36,9 +36,12 @@ def train() -> None:
 @click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True, help="torch CPU threads.")
 @click.option("--max-minutes", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Stop after the epoch that crosses this wall-clock budget.")
+@click.option("--stop-after", type=click.IntRange(min=1), default=None,
+              help="Run only the first N epochs of the --epochs schedule (reproduces a budget-cut run).")
 @friendly_errors
 def detector(benches: tuple[Path, ...], out: Path, epochs: int, seed: int, size: int, batch: int, lr: float,
-             val_fraction: float, no_augment: bool, threads: int, max_minutes: float | None) -> None:
+             val_fraction: float, no_augment: bool, threads: int, max_minutes: float | None,
+             stop_after: int | None) -> None:
     """Train on KYB-Synth benchmark folders and write the best epoch as an ONNX model."""
     if importlib.util.find_spec("torch") is None or importlib.util.find_spec("onnx") is None:
         raise KybError("training needs torch and onnx: pip install 'knowyourband[train]'")
@@ -47,8 +50,9 @@ def detector(benches: tuple[Path, ...], out: Path, epochs: int, seed: int, size:
     from knowyourband.detect.train.fit import TrainConfig, train_detector
 
     config = TrainConfig(size=size, epochs=epochs, batch=batch, lr=lr, augment=not no_augment,
-                         val_fraction=val_fraction, seed=seed, threads=threads, max_minutes=max_minutes)
-    history = train_detector(list(benches), out, config)
+                         val_fraction=val_fraction, seed=seed, threads=threads, max_minutes=max_minutes,
+                         stop_after=stop_after)
+    history = train_detector(list(benches), out, config, on_epoch=lambda row: click.echo(json.dumps(row)))
     best = history["epochs"][history["best_epoch"] - 1]
     click.echo(f"wrote {out} (best epoch {history['best_epoch']} of {len(history['epochs'])}, "
                f"{history['train_minutes']} min)")
