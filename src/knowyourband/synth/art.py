@@ -53,10 +53,11 @@ def ramp(values: np.ndarray, colours: np.ndarray) -> np.ndarray:
     return cv2.LUT(cv2.merge([index, index, index]), table.astype(np.uint8)[None]).astype(np.float32)
 
 
-def tree(layer: np.ndarray, rng: np.random.Generator, root: tuple[float, float], height: float, width: float) -> None:
-    """A bare, forking tree (or dead hand of roots) growing up from `root` into a (H, W) uint8 layer."""
+def tree(canvas: np.ndarray, rng: np.random.Generator, root: tuple[float, float], height: float, width: float,
+         colour: tuple[float, ...] = (255,)) -> None:
+    """A bare, forking tree growing up from `root`, drawn straight onto `canvas` (a layer or the image)."""
     stack = [(np.array(root, float), np.array([0.0, -1.0]), width, height)]
-    budget = 400  # segments: forking would otherwise grow exponentially on big covers
+    budget = 250  # segments: forking would otherwise grow exponentially on big covers
     while stack and budget > 0:
         p, d, w, length = stack.pop(0)
         if length < max(4.0, height * 0.04) or w < 0.6:
@@ -65,7 +66,8 @@ def tree(layer: np.ndarray, rng: np.random.Generator, root: tuple[float, float],
         d = d + rng.normal(0, 0.25, 2)
         d /= np.linalg.norm(d)
         q = p + d * length * rng.uniform(0.25, 0.4)
-        cv2.line(layer, tuple(np.round(p).astype(int)), tuple(np.round(q).astype(int)), 255, max(1, int(w)), cv2.LINE_AA)
+        cv2.line(canvas, tuple(np.round(p).astype(int)), tuple(np.round(q).astype(int)), colour, max(1, int(w)),
+                 cv2.LINE_AA)
         for _ in range(int(rng.integers(1, 4))):
             turn = rng.normal(0, 0.6)
             nd = np.array([d[0] * np.cos(turn) - d[1] * np.sin(turn), d[0] * np.sin(turn) + d[1] * np.cos(turn)])
@@ -111,16 +113,17 @@ def photo(rng: np.random.Generator, s: int) -> np.ndarray:
     sky = ramp(np.clip(fbm(rng, (s, s), base=2) * 0.7 + np.linspace(0, 0.3, s, dtype=np.float32)[:, None], 0, 1),
                palette(rng, 4))
     if rng.random() < 0.5:
-        stars = np.zeros((s, s), np.uint8)
         for x, y in rng.uniform(0, s, (int(rng.integers(40, 200)), 2)):
-            cv2.circle(stars, (int(x), int(y)), int(rng.integers(1, 3)), 255, -1, cv2.LINE_AA)
-        sky = _blend(sky, stars, np.float32([240, 240, 230]))
+            cv2.circle(sky, (int(x), int(y)), int(rng.integers(1, 3)), (240, 240, 230), -1, cv2.LINE_AA)
     if rng.random() < 0.5:
-        moon = np.zeros((s, s), np.uint8)
         r = int(s * rng.uniform(0.05, 0.15))
-        cv2.circle(moon, (int(rng.uniform(0.15, 0.85) * s), int(rng.uniform(0.1, 0.35) * s)), r, 255, -1, cv2.LINE_AA)
-        craters = 0.7 + 0.3 * fbm(rng, (s, s), octaves=5, base=16)
-        sky = _blend(sky, moon, np.float32([235, 230, 210]), craters)
+        cx = int(np.clip(rng.uniform(0.15, 0.85) * s, r + 1, s - r - 2))
+        cy = int(np.clip(rng.uniform(0.1, 0.35) * s, r + 1, s - r - 2))
+        moon = np.zeros((2 * r + 3, 2 * r + 3), np.uint8)
+        cv2.circle(moon, (r + 1, r + 1), r, 255, -1, cv2.LINE_AA)
+        # Craters: the moon's opacity varies, so the sky shows through its darker seas.
+        moon = (moon * (0.65 + 0.35 * fbm(rng, moon.shape, octaves=5, base=4))).astype(np.uint8)
+        sky = _blend(sky, moon, np.float32([235, 230, 210]), origin=(cx - r - 1, cy - r - 1))
     horizon = rng.uniform(0.35, 0.7)
     layers = int(rng.integers(2, 6))
     rows = np.arange(s, dtype=np.float32)[:, None]
@@ -133,10 +136,9 @@ def photo(rng: np.random.Generator, s: int) -> np.ndarray:
     rock = (0.3 + 1.0 * fbm(rng, (s, s), octaves=6, base=int(rng.integers(5, 12))))[..., None]
     img = np.where((front >= 0)[..., None], shades[np.maximum(front, 0)] * rock, sky)
     if rng.random() < 0.6:
-        trees = np.zeros((s, s), np.uint8)
-        for x in rng.uniform(0, s, int(rng.integers(1, 6))):
-            tree(trees, rng, (x, s * 1.02), s * rng.uniform(0.3, 0.8), s * rng.uniform(0.01, 0.03))
-        img = _blend(img, trees, np.float32(rng.uniform(0, 30, 3)))
+        colour = tuple(float(c) for c in rng.uniform(0, 30, 3))
+        for x in rng.uniform(0, s, int(rng.integers(1, 5))):
+            tree(img, rng, (x, s * 1.02), s * rng.uniform(0.3, 0.8), s * rng.uniform(0.01, 0.03), colour)
     return img
 
 
@@ -157,29 +159,31 @@ def painted(rng: np.random.Generator, s: int) -> np.ndarray:
     return _blend(cv2.GaussianBlur(img, (0, 0), s / 800), splatter, colours[int(rng.integers(len(colours)))])
 
 
-def _shape(layer: np.ndarray, rng: np.random.Generator, c: np.ndarray, s: int) -> None:
+def _shape(canvas: np.ndarray, rng: np.random.Generator, c: np.ndarray, s: int,
+           colour: tuple[float, ...] = (255,)) -> None:
+    """One ring, polygon, fan of rays or slab around centre `c`, drawn onto a layer or the image."""
     kind = int(rng.integers(4))
     thick = int(rng.integers(2, max(3, s // 40)))
     if kind == 0:
-        cv2.circle(layer, tuple(c.astype(int)), int(rng.uniform(0.05, 0.45) * s), 255, thick, cv2.LINE_AA)
+        cv2.circle(canvas, tuple(c.astype(int)), int(rng.uniform(0.05, 0.45) * s), colour, thick, cv2.LINE_AA)
     elif kind == 1:
         n = int(rng.integers(3, 9))
         ang = rng.uniform(0, 2 * np.pi) + np.arange(n) * 2 * np.pi / n
         r = rng.uniform(0.08, 0.45) * s
         pts = np.stack([c[0] + r * np.cos(ang), c[1] + r * np.sin(ang)], 1).astype(np.int32)
         if rng.random() < 0.4:
-            cv2.fillPoly(layer, [pts], 255, cv2.LINE_AA)
+            cv2.fillPoly(canvas, [pts], colour, cv2.LINE_AA)
         else:
-            cv2.polylines(layer, [pts], True, 255, thick, cv2.LINE_AA)
+            cv2.polylines(canvas, [pts], True, colour, thick, cv2.LINE_AA)
             for p in pts:  # small rings on the vertices: the "sacred geometry" look
-                cv2.circle(layer, tuple(p), int(r * rng.uniform(0.05, 0.2)), 255, max(1, thick // 2), cv2.LINE_AA)
+                cv2.circle(canvas, tuple(p), int(r * rng.uniform(0.05, 0.2)), colour, max(1, thick // 2), cv2.LINE_AA)
     elif kind == 2:
         for a in np.linspace(0, 2 * np.pi, int(rng.integers(6, 40)), endpoint=False) + rng.uniform(0, 1):
             end = c + np.array([np.cos(a), np.sin(a)]) * s * rng.uniform(0.2, 1.0)
-            cv2.line(layer, tuple(c.astype(int)), tuple(end.astype(int)), 255, int(rng.integers(1, 6)), cv2.LINE_AA)
+            cv2.line(canvas, tuple(c.astype(int)), tuple(end.astype(int)), colour, int(rng.integers(1, 6)), cv2.LINE_AA)
     else:
         box = cv2.boxPoints(((float(c[0]), float(c[1])), tuple(rng.uniform(0.05, 0.5, 2) * s), float(rng.uniform(0, 90))))
-        cv2.fillPoly(layer, [box.astype(np.int32)], 255, cv2.LINE_AA)
+        cv2.fillPoly(canvas, [box.astype(np.int32)], colour, cv2.LINE_AA)
 
 
 def geometric(rng: np.random.Generator, s: int) -> np.ndarray:
@@ -191,10 +195,15 @@ def geometric(rng: np.random.Generator, s: int) -> np.ndarray:
                             + np.arange(s, dtype=np.float32)[:, None] * rng.uniform(-0.3, 0.3)) > 0)
     noise = 0.4 + fbm(rng, (s, s), octaves=5, base=12)
     for _ in range(int(rng.integers(6, 16))):
-        layer = np.zeros((s, s), np.uint8)
-        _shape(layer, rng, centres[int(rng.integers(len(centres)))] + rng.normal(0, s * 0.05, 2), s)
+        centre = centres[int(rng.integers(len(centres)))] + rng.normal(0, s * 0.05, 2)
+        colour = colours[int(rng.integers(1, 6))]
         fill = rng.random()
-        _blend(img, layer, colours[int(rng.integers(1, 6))], stripes if fill < 0.25 else noise if fill < 0.5 else None)
+        if fill >= 0.5:  # a flat colour is drawn straight onto the image
+            _shape(img, rng, centre, s, tuple(float(c) for c in colour))
+            continue
+        layer = np.zeros((s, s), np.uint8)
+        _shape(layer, rng, centre, s)
+        _blend(img, layer, colour, stripes if fill < 0.25 else noise)
     return img
 
 

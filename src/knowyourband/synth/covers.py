@@ -66,11 +66,11 @@ PAINTERS = {"photo": art.photo, "painted": art.painted, "geometric": art.geometr
 def _place_logo(img: np.ndarray, spec: CoverSpec, rng: np.random.Generator) -> None:
     """Letter the band logo across the top (or bottom) in a light or dark ink, in place."""
     s = spec.size
-    logo = logos.LogoSpec(spec.logo.name, spec.logo.style, spec.logo.polarity, spec.logo.font,
-                          int(s * rng.uniform(0.55, 0.9)), spec.logo.entropy)
-    mask = logos.render_mask(logo)
-    if mask.shape[0] > s // 3:  # a tall logo is shrunk to keep the art visible
-        mask = cv2.resize(mask, (max(1, mask.shape[1] * (s // 3) // mask.shape[0]), s // 3), interpolation=cv2.INTER_AREA)
+    mask = logos.render_mask(spec.logo)
+    width = int(s * rng.uniform(0.55, 0.9))
+    height = min(s // 3, max(1, round(mask.shape[0] * width / mask.shape[1])))  # tall logos shrink to leave art
+    width = max(1, round(mask.shape[1] * height / mask.shape[0]))
+    mask = cv2.resize(mask, (width, height), interpolation=cv2.INTER_AREA)
     h, w = mask.shape
     x = int((s - w) / 2 + rng.normal(0, 0.03) * s)
     y = int(s * 0.04) if rng.random() < 0.75 else s - h - int(s * 0.04)

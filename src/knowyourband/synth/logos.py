@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
@@ -163,8 +164,12 @@ def _fit_aspect(mask: np.ndarray) -> np.ndarray:
     return mask
 
 
+@functools.lru_cache(maxsize=16)
 def render_mask(spec: LogoSpec) -> np.ndarray:
-    """The logo's ink as (H, W) uint8 in 0..255, `spec.width` wide, background 0."""
+    """The logo's ink as (H, W) uint8 in 0..255, `spec.width` wide, background 0; read-only.
+
+    Cached: a band's covers letter the same logo that its logo reference draws.
+    """
     rng = np.random.default_rng(list(spec.entropy))
     size = _text_size(spec)
     mask = _crop(_decorate(_layout(spec, size, rng), spec, size, rng), margin=0.15)
@@ -174,7 +179,9 @@ def render_mask(spec: LogoSpec) -> np.ndarray:
         mask = ornaments.warp(mask, rng, arch=rng.uniform(-0.12, 0.12), wobble=rng.uniform(0.0, 0.02))
     mask = _fit_aspect(_crop(mask, margin=0.06))
     h, w = mask.shape
-    return cv2.resize(mask, (spec.width, max(1, round(h * spec.width / w))), interpolation=cv2.INTER_AREA)
+    mask = cv2.resize(mask, (spec.width, max(1, round(h * spec.width / w))), interpolation=cv2.INTER_AREA)
+    mask.flags.writeable = False
+    return mask
 
 
 def _metal_fill(mask: np.ndarray, rng: np.random.Generator) -> np.ndarray:
