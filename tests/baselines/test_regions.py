@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from knowyourband.baselines.regions import inside, iou, propose, suppress
+import cv2
+
+from knowyourband.baselines.regions import grid, inside, iou, outlines, propose, suppress
 
 
 def test_whole_photo_first_and_all_inside():
-    boxes = propose(1600, 1200)
+    boxes = grid(1600, 1200)
     np.testing.assert_allclose(boxes[0], [0, 0, 1600, 1200])
     assert (boxes[:, 0] >= 0).all() and (boxes[:, 1] >= 0).all()
     assert (boxes[:, 2] <= 1600).all() and (boxes[:, 3] <= 1200).all()
@@ -18,12 +20,25 @@ def test_whole_photo_first_and_all_inside():
 
 def test_grid_covers_an_object_anywhere():
     """Every square object of a fifth of the short side, wherever it sits, is hit at IoU >= 0.4."""
-    boxes = propose(1600, 1200)
+    boxes = grid(1600, 1200)
     rng = np.random.default_rng(0)
     for _ in range(50):
         s = 0.25 * 1200
         x, y = rng.uniform(0, 1600 - s), rng.uniform(0, 1200 - s)
         assert iou(np.array([x, y, x + s, y + s]), boxes).max() >= 0.4
+
+
+def test_outlines_fit_a_cover_and_a_logo():
+    gray = np.full((600, 800), 40, np.uint8)
+    cv2.rectangle(gray, (100, 120), (340, 360), 200, -1)  # a cover
+    cv2.putText(gray, "NECROTIC", (420, 480), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 230, 3)  # a logo, letters apart
+    boxes = outlines(gray)
+    assert iou(np.array([100, 120, 341, 361]), boxes).max() > 0.9
+    word = np.array([420, 440, 420 + cv2.getTextSize("NECROTIC", cv2.FONT_HERSHEY_SIMPLEX, 1.6, 3)[0][0], 485])
+    assert iou(word, boxes).max() > 0.6  # the dilation joined the letters into one box
+    all_boxes = propose(gray)
+    np.testing.assert_allclose(all_boxes[0], [0, 0, 800, 600])
+    assert len(all_boxes) == len(np.unique(all_boxes, axis=0)) >= len(grid(800, 600))
 
 
 def test_inside_and_iou_by_hand():

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 COMMON_CONF = {
-    "regions": REGIONS_CONF,  # query regions without a detector: the whole photo plus a sliding-window grid
+    "regions": REGIONS_CONF,  # query regions without a detector: whole photo, sliding-window grid, outlines
     "detector_min_score": 0.3,  # with a detector: its boxes scoring at least this are the query regions
     "top": 10,  # candidates kept per region, as the thesis retrieved 10 images per crop
     **report.DEFAULT_CONF,
@@ -175,11 +175,10 @@ class RegionBaseline:
         """Query regions (R, 4) and the kind each is known to hold (None: search every reference).
 
         With a detector, its boxes and kinds, as the thesis searched its detector's crops in the
-        tree of the crop's class; without one, the grid of `regions.propose`, kind unknown.
+        tree of the crop's class; without one, `regions.propose` (whole photo, grid, outlines), kind unknown.
         """
         if self.detector is None:
-            h, w = rgb.shape[:2]
-            boxes = propose(w, h, self.conf["regions"])
+            boxes = propose(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), self.conf["regions"])
             return boxes, [None] * len(boxes)
         found = self.detector.detect(rgb, min_score=self.conf["detector_min_score"])
         boxes = np.array([d.box for d in found], np.float32).reshape(-1, 4)
