@@ -170,8 +170,11 @@ def test_cli_photos_and_preview(catalog: Path, tmp_path: Path) -> None:
     assert {im["scene"] for im in data["images"]} == {"collage", "none"}
     assert {im["difficulty"] for im in data["images"]} == {"hard"}
     sheet = tmp_path / "sheet.png"
-    result = runner.invoke(main, ["synth", "preview", str(out), "--out", str(sheet), "--count", "2"])
+    result = runner.invoke(main, ["synth", "preview", str(out), "--out", str(sheet), "--count", "2", "--check"])
     assert result.exit_code == 0, result.output
+    all_row = [line.split() for line in result.output.splitlines() if line.startswith("all")][0]
+    covers, best = int(all_row[1]), int(all_row[4])
+    assert covers >= 1 and best == covers  # every cover matches its reference best at the annotated quad
     assert Image.open(sheet).size[0] > 0
     bad = runner.invoke(main, ["synth", "photos", str(out), "--catalog", str(catalog), "--scenes", "beach"])
     assert bad.exit_code == 1 and "unknown scene" in bad.output

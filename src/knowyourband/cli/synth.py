@@ -66,12 +66,21 @@ def photos(out: Path, catalog_path: Path, count: int, seed: int, scenes: str | N
               help="Where to write the contact sheet (PNG).")
 @click.option("--count", type=click.IntRange(min=1), default=24, show_default=True,
               help="Photos on the sheet, spread evenly over the benchmark.")
+@click.option("--check", is_flag=True,
+              help="Also rectify every lightly occluded cover through its quad and compare it with its reference.")
 @friendly_errors
-def preview(bench: Path, out_path: Path, count: int) -> None:
+def preview(bench: Path, out_path: Path, count: int, check: bool) -> None:
     """A contact sheet with ground-truth outlines.
 
-    Draws BENCH's photos upright with each annotated quad, its kind and reference id.
+    Draws BENCH's photos upright with each annotated quad, its kind and reference id. With --check,
+    prints per scene the median correlation at the annotated quads and at quads moved by 4 %.
     """
     from knowyourband.synth.preview import contact_sheet
 
     click.echo(f"wrote {contact_sheet(bench, out_path, count)}")
+    if check:
+        from knowyourband.synth.alignment import check_alignment
+
+        click.echo(f"{'scene':<10} {'covers':>6} {'ncc':>6} {'moved':>6} {'best':>6}")
+        for scene, row in check_alignment(bench).items():
+            click.echo(f"{scene:<10} {row['covers']:>6} {row['ncc']!s:>6} {row['moved_ncc']!s:>6} {row['annotated_best']:>6}")
