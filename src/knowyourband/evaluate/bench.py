@@ -112,9 +112,14 @@ def index_step(catalog: Path, root: Path) -> tuple[Path, float | None]:
 def eval_step(
     index: Path, bench: Path, out: Path, method: str, rerun: bool, limit: int | None, extra_config: dict
 ) -> dict:
+    """Score one method; the kyb row also scores the shipped learned detector alone, when there is one."""
+    from knowyourband.detect.detector import default_model_path
     from knowyourband.evaluate.evaluation import evaluate
 
-    return evaluate(index, bench, out, method=method, limit=limit, rerun=rerun, extra_config=extra_config)
+    detector = method == "kyb" and default_model_path().is_file()
+    return evaluate(
+        index, bench, out, method=method, limit=limit, rerun=rerun, extra_config=extra_config, detector=detector
+    )
 
 
 def main(preset: Preset, methods: list[str], out: Path, rerun: bool = False, limit: int | None = None) -> list[dict]:
