@@ -26,10 +26,17 @@ def synth() -> None:
 @friendly_errors
 def catalog(out: Path, bands: int, albums_per_band: int, seed: int, distractors: int, workers: int | None) -> None:
     """Write OUT/catalog.json and the logo and cover images it names."""
+    import json
+    import time
+
     from knowyourband.synth.catalog import generate_catalog
 
+    start = time.perf_counter()
     path = generate_catalog(out, bands, albums_per_band, seed, distractors, workers=workers)
-    click.echo(f"wrote {path}")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    refs = data["references"]
+    click.echo(f"wrote {path}: {len(data['bands'])} bands, {len(data['releases'])} releases, {len(refs)} references "
+               f"({sum(r['distractor'] for r in refs)} distractors) in {time.perf_counter() - start:.1f} s")
 
 
 @synth.command("photos")
