@@ -15,7 +15,7 @@ SCREENSHOT = False
 
 
 def render(ctx: SceneContext) -> Canvas:
-    """A background with fake covers, lettering in metal-looking fonts, signs and a hand or two."""
+    """A background with fake covers, lettering in metal-looking fonts, and sometimes a finger."""
     rng = ctx.rng
     photo = Canvas.from_rgb(background(rng, ctx.width, ctx.height))
     for _ in range(int(rng.integers(0, 4))):  # covers of records that are in no catalogue

@@ -1,4 +1,4 @@
-"""Woven patches sewn on a denim or leather battle vest: thread texture, stitched border, 1-5 patches."""
+"""Woven patches sewn on a denim or leather battle vest: thread texture, merrowed border, 1-5 patches."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _weave(width: int, height: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _patch(ctx: SceneContext, width: int) -> Canvas:
-    """One patch: a logo in thread colour, or a cover woven coarsely, framed by a stitched border."""
+    """One patch: a logo in thread colour, or a cover woven coarsely, framed by a merrowed border."""
     rng = ctx.rng
     if rng.random() < 0.7:
         ref = ctx.pick_logos(1)[0]
@@ -48,7 +48,7 @@ def _patch(ctx: SceneContext, width: int) -> Canvas:
         patch.paste(woven, None, geo.translation(width * 0.06, width * 0.06) @ geo.scaling(s), ref=ref,
                     size=(cover.shape[1], cover.shape[0]))
     patch.rgb *= _weave(width, patch.height, rng)[..., None]
-    # Merrowed border and a running stitch just inside it.
+    # The merrowed (overlocked) edge in a thread colour of its own.
     border = tuple(float(v) for v in rng.uniform(0.0, 1.0, 3))
     edge = np.zeros((patch.height, width), np.float32)
     t = max(int(width * 0.025), 2)

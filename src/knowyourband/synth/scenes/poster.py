@@ -73,7 +73,7 @@ def _poster(ctx: SceneContext, width: int) -> Canvas:
 
 
 def render(ctx: SceneContext) -> Canvas:
-    """The poster fills most of the frame on a wall; harder levels add tilt, tape and a head in front."""
+    """The poster fills most of the frame on a wall, a little turned and tilted; sometimes a head is in front."""
     rng = ctx.rng
     photo = Canvas.from_rgb(background(rng, ctx.width, ctx.height, ("wall", "concrete", "wood")))
     # Big enough that the smallest logos keep their detail until the photo shrinks them.

@@ -1,4 +1,4 @@
-"""A phone photo of a screen showing a cover or a logo: subpixel grid, moiré, glow and reflections.
+"""A phone photo of a screen showing a cover or a logo: subpixel grid, moiré and glare.
 
 The screen's content is drawn at its own pixel pitch and multiplied by an RGB stripe mask; when
 the camera samples that grid at a slightly different pitch and angle, moiré appears by itself.

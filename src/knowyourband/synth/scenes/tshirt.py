@@ -1,4 +1,4 @@
-"""A band T-shirt: the logo printed white on black (or black on white, or in colour), cloth folds, an arm in front.
+"""A band T-shirt: the logo printed white on black (or black on white, or in colour), cloth folds, part hidden.
 
 The folds bend the print non-rigidly, so no homography maps the reference onto it exactly: the
 annotated quad is the least-squares best-fitting projection of a 9 x 9 grid of reference points
@@ -61,7 +61,7 @@ def _folds(rng: np.random.Generator, width: int, height: int, amplitude: float) 
 
 
 def render(ctx: SceneContext) -> Canvas:
-    """A shirt worn in a crowd or laid flat: print, folds, then sometimes an arm across it."""
+    """A shirt worn in a crowd or laid flat: print, folds, then sometimes a hand or a bag in front."""
     rng = ctx.rng
     photo = Canvas.from_rgb(background(rng, ctx.width, ctx.height, ("crowd", "wall", "fabric", "wood")))
     width = int(ctx.short * rng.uniform(0.9, 1.2))
