@@ -37,14 +37,15 @@ class CameraLevel:
     low_light_p: float  # chance of an underexposed, noisier photo
     white_balance: float  # largest per-channel gain deviation (0.1 = +-10 %)
     vignette: float  # darkening at the corners (0.3 = 30 %)
+    uneven_light: float  # largest brightness difference across the frame from a lamp or window to one side
     jpeg_quality: tuple[int, int]  # inclusive range
     exif_p: float  # chance the file is stored rotated with an EXIF orientation tag
 
 
 CAMERA_LEVELS = {
-    "easy": CameraLevel(0.8, 0.0, 0.0, 2.0, 0.0, 0.05, 0.15, (88, 95), 0.15),
-    "medium": CameraLevel(1.6, 0.15, 8.0, 4.0, 0.2, 0.12, 0.3, (75, 90), 0.25),
-    "hard": CameraLevel(2.6, 0.3, 16.0, 7.0, 0.4, 0.2, 0.45, (55, 80), 0.3),
+    "easy": CameraLevel(0.8, 0.0, 0.0, 2.0, 0.0, 0.05, 0.15, 0.1, (88, 95), 0.15),
+    "medium": CameraLevel(1.6, 0.15, 8.0, 4.0, 0.2, 0.12, 0.3, 0.25, (75, 90), 0.25),
+    "hard": CameraLevel(2.6, 0.3, 16.0, 7.0, 0.4, 0.2, 0.45, 0.4, (55, 80), 0.3),
 }
 
 
@@ -97,10 +98,13 @@ def shoot(rgb: np.ndarray, rng: np.random.Generator, level: CameraLevel, screens
     if rng.random() < level.low_light_p:
         exposure = rng.uniform(0.35, 0.65)
         noise *= 2.0
-    # White balance, exposure and vignetting are one per-pixel gain: apply them in a single pass.
+    # White balance, exposure, vignetting and uneven light are one per-pixel gain: a single pass.
     v = rng.uniform(0.3, 1.0) * level.vignette
     yy, xx = np.ogrid[-1 : 1 : 64j, -1 : 1 : 64j]
-    falloff = (1 - v * np.clip((xx**2 + yy**2) / 2, 0, 1)).astype(np.float32)
+    falloff = 1 - v * np.clip((xx**2 + yy**2) / 2, 0, 1)
+    angle = rng.uniform(0, 2 * np.pi)
+    falloff = falloff * (1 + rng.uniform(0, level.uneven_light) / 2 * (np.cos(angle) * xx + np.sin(angle) * yy) / np.sqrt(2))
+    falloff = falloff.astype(np.float32)
     gain = cv2.resize(falloff, (w, h), interpolation=cv2.INTER_LINEAR)[..., None] * (gains * exposure).astype(np.float32)
     img = cv2.multiply(rgb, gain)
     if rng.random() < level.motion_p:
