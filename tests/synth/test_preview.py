@@ -49,3 +49,10 @@ def test_sheet_draws_quads_on_upright_photos(tmp_path: Path, orientation: int) -
 def test_missing_annotations_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(KybError, match="kyb synth photos"):
         contact_sheet(tmp_path, tmp_path / "sheet.png")
+
+
+def test_a_missing_photo_is_a_clear_error(tmp_path: Path) -> None:
+    bench = _bench(tmp_path / "bench", 1)
+    (bench / "000001.jpg").unlink()
+    with pytest.raises(KybError, match="000001.jpg"):
+        contact_sheet(bench, tmp_path / "sheet.png")

@@ -56,11 +56,18 @@ def check_alignment(bench_dir: Path) -> dict[str, dict[str, Any]]:
     scores: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for image_id, anns in sorted(by_image.items()):
         image = images[image_id]
-        with Image.open(bench_dir / image["file_name"]) as im:
-            photo = np.asarray(ImageOps.exif_transpose(im).convert("L"))
+        try:
+            with Image.open(bench_dir / image["file_name"]) as im:
+                photo = np.asarray(ImageOps.exif_transpose(im).convert("L"))
+        except OSError as exc:
+            raise KybError(f"cannot open {bench_dir / image['file_name']}: {exc}; regenerate the benchmark") from exc
         for ann in anns:
-            with Image.open(catalog_path.parent / refs[ann["reference_id"]]["image"]) as im:
-                reference = np.asarray(im.convert("L"))
+            path = catalog_path.parent / refs[ann["reference_id"]]["image"]
+            try:
+                with Image.open(path) as im:
+                    reference = np.asarray(im.convert("L"))
+            except OSError as exc:
+                raise KybError(f"cannot open reference {path}: {exc}; is this the catalogue the photos show?") from exc
             quad = np.array(ann["quad"])
             d = SHIFT * np.linalg.norm(quad[1] - quad[0])
             moved = max(ncc(photo, quad + s, reference) for s in ([d, 0], [-d, 0], [0, d], [0, -d]))

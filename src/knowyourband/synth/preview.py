@@ -54,8 +54,11 @@ def contact_sheet(bench_dir: Path, out_path: Path, count: int = 24, columns: int
     sheet = Image.new("RGB", (columns * TILE, rows * (TILE + CAPTION)), BACKGROUND)
     label_font, caption_font = _font(13), _font(14)
     for n, image in enumerate(chosen):
-        with Image.open(bench_dir / image["file_name"]) as im:
-            photo = ImageOps.exif_transpose(im).convert("RGB")
+        try:
+            with Image.open(bench_dir / image["file_name"]) as im:
+                photo = ImageOps.exif_transpose(im).convert("RGB")
+        except OSError as exc:
+            raise KybError(f"cannot open {bench_dir / image['file_name']}: {exc}; regenerate the benchmark") from exc
         if photo.size != (image["width"], image["height"]):
             log.warning("%s is %s upright, annotations say %dx%d", image["file_name"], photo.size,
                         image["width"], image["height"])
