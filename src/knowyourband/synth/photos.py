@@ -144,6 +144,10 @@ def generate_photos(out_dir: Path, catalog_path: Path, count: int, seed: int, sc
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = [(str(out_dir), str(catalog_path), seed, i, scene, level, megapixels)
             for i, (scene, level) in enumerate(plan(count, seed, scenes, difficulty))]
+    stale = sorted({p.name for p in out_dir.glob("*.jpg")} - {f"{i + 1:06d}.jpg" for i in range(count)})
+    if stale:
+        log.warning("%s already holds %d other photos (%s ...) that the new annotations.json will not list",
+                    out_dir, len(stale), stale[0])
     start = time.perf_counter()
     if workers > 1 and count > 1:
         # spawn: a forked child would inherit OpenCV's thread pool half-alive.
