@@ -9,7 +9,7 @@ from knowyourband.errors import KybError
 from knowyourband.index import Index
 
 
-@pytest.mark.parametrize("name, conf", [("seed-vlad", {"k": 16}), ("colour-hist", {})])
+@pytest.mark.parametrize("name, conf", [("seed-vlad", {"k": 16, "threshold": 0.2}), ("colour-hist", {})])
 def test_method_names_the_catalogue_identity(index_dir, photo_with, name, conf):
     index = Index.open(index_dir)
     method = open_method(name, index, {**conf, "proposals": "grid"})

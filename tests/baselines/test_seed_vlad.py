@@ -7,7 +7,7 @@ import numpy as np
 from knowyourband.baselines.seed_vlad import SeedVlad
 from knowyourband.result import Result
 
-CONF = {"k": 16}  # six small references give a few thousand descriptors: enough for 16 words
+CONF = {"k": 16, "threshold": 0.2}  # six small references: a few thousand descriptors, enough for 16 words
 
 
 def test_finds_the_pasted_cover(references, photo_with, tmp_path):
@@ -35,9 +35,11 @@ def test_reference_arrays_are_cached_and_reused(references, tmp_path):
     second = SeedVlad(references, tmp_path, {**CONF, "threshold": 0.9})  # a query-side setting: same cache
     second.compute_arrays = None  # would fail if called: the arrays must come from the file
     np.testing.assert_array_equal(second.arrays()["vlads"], vlads)
-    third = SeedVlad(references, tmp_path, {"k": 8})  # a reference-side setting: new arrays, old file dropped
+    third = SeedVlad(references, tmp_path, {"k": 8})  # a reference-side setting: new arrays
     assert third.arrays()["vlads"].shape == (len(references), 8 * 128)
-    assert len(list(tmp_path.glob("*.npz"))) == 1
+    for k in (10, 12, 14):  # more settings: only the three most recently used sets stay
+        SeedVlad(references, tmp_path, {"k": k}).arrays()
+    assert len(list(tmp_path.glob("*.npz"))) == 3
 
 
 def test_blank_photo_gives_no_objects(references, tmp_path):

@@ -2,7 +2,7 @@
 
 Arrays live in `INDEX_DIR/baselines/<method>/<key>.npz`. The key hashes the settings that shape
 the reference side and the references' ids, so a changed setting or a grown index (`kyb index add`)
-is never answered from stale arrays; saving a new key drops the method's older files. An index directory
+is never answered from stale arrays; each method keeps its three most recently used sets. An index directory
 that cannot be written (served read-only, copied from a CD) falls back to
 `$XDG_CACHE_HOME/knowyourband/baselines/<manifest hash>/<method>/` (`~/.cache` by default).
 """
@@ -22,6 +22,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
+KEEP = 3  # array sets kept per method and index
 
 
 def key(conf: dict[str, Any], reference_keys: list[str]) -> str:
@@ -50,14 +51,19 @@ def load(folder: Path, key: str) -> dict[str, np.ndarray] | None:
         return None
     try:
         with np.load(path, allow_pickle=False) as data:
-            return {name: data[name] for name in data.files}
+            arrays = {name: data[name] for name in data.files}
     except (OSError, ValueError) as exc:
         log.warning("ignoring unreadable baseline cache %s (%s): recomputing", path, exc)
         return None
+    try:
+        os.utime(path)  # marks it recently used, so save() keeps it
+    except OSError:
+        pass  # another user's file: used all the same
+    return arrays
 
 
 def save(folder: Path, key: str, arrays: dict[str, np.ndarray]) -> Path:
-    """Write the arrays atomically (temp file + rename) and drop this method's older caches."""
+    """Write the arrays atomically (temp file + rename); keep only the KEEP most recently used sets."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{key}.npz"
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
@@ -68,9 +74,12 @@ def save(folder: Path, key: str, arrays: dict[str, np.ndarray]) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    for old in folder.glob("*.npz"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    # Every worker of a read-only server may run as another user: the arrays are not secret.
+    os.chmod(path, 0o644)
+    # Keep the few most recently used sets (configurations being compared), drop older ones.
+    kept = sorted(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in kept[KEEP:]:
+        old.unlink(missing_ok=True)
     return path
 
 
