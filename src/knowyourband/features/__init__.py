@@ -7,6 +7,7 @@ from knowyourband.features.rootsift import (
     invert_polarity,
     reference_gray,
     rootsift,
+    stretch,
 )
 
-__all__ = ["FeatureConfig", "Features", "extract", "invert_polarity", "reference_gray", "rootsift"]
+__all__ = ["FeatureConfig", "Features", "extract", "invert_polarity", "reference_gray", "rootsift", "stretch"]

@@ -25,6 +25,7 @@ class Detection:
     query: np.ndarray
     points: np.ndarray  # (n, 2) float32 photo positions of the inliers
     model: str
+    density: float = 0.0  # inliers / photo keypoints inside the outline: low for a chance alignment
     score: float = 0.0
 
 
@@ -71,7 +72,9 @@ def detect(index: Index, photo_kp: np.ndarray, matches: Matches, shortlist: np.n
             members = alive & (err < conf["ransac_px"] * (2 if f.model == "affine" else 1))
             members[g[f.inliers]] = True
             n_in = int(members.sum())
-            out.append(Detection(int(r), f.quad, n_in, n_in / max(len(g), 1), q[members], qkp[members, :2], f.model))
+            within = int(geometry.inside_convex(f.quad, photo_kp[:, :2]).sum())
+            out.append(Detection(int(r), f.quad, n_in, n_in / max(len(g), 1), q[members], qkp[members, :2], f.model,
+                                 density=n_in / max(within, n_in, 1)))
             alive &= ~members
             if alive.sum() < conf["min_inliers"]:
                 break

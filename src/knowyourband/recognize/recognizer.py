@@ -11,7 +11,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from knowyourband.features import FeatureConfig, extract, invert_polarity
+from knowyourband.features import FeatureConfig, extract, invert_polarity, stretch
 from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
 from knowyourband.recognize.detections import Detection, detect, resolve
@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 default_conf: dict[str, Any] = {
     "max_side": 1280,  # photo long side for features: small logos need pixels, SIFT time grows with them
     "max_keypoints": 3000,  # query keypoint cap, spread over the photo
-    "contrast_threshold": 0.02,  # lower than SIFT's 0.04: thin, blurred logo strokes are low contrast
+    "contrast_threshold": 0.02,
+    "stretch": True,  # spread the photo's gray levels first (low-light photos keep their keypoints)  # lower than SIFT's 0.04: thin, blurred logo strokes are low contrast
     "k": 6,  # neighbours per query descriptor; the last one is the density reference
     "nprobe": 8,  # inverted lists visited per query descriptor
     "max_ratio": 0.9,  # neighbour distance / k-th neighbour distance must be below this
@@ -36,10 +37,12 @@ default_conf: dict[str, Any] = {
     "ransac_px": 6.0,  # reprojection tolerance in working pixels
     "max_overlap": 0.5,  # share of the smaller outline inside a better detection: same region
     "candidates": 10,
-    # Score: logistic in inlier count and inlier ratio, fitted on the standard benchmark (docs/engine.md).
-    "score_bias": -6.0,
-    "score_inliers": 0.35,
-    "score_ratio": 4.0,
+    # Score: logistic in log inliers, RANSAC inlier ratio and inlier density (inliers per photo keypoint
+    # inside the outline), fitted on labelled detections of a KYB-Synth set (docs/engine.md).
+    "score_bias": -2.72,
+    "score_log_inliers": 0.72,
+    "score_ratio": -0.43,
+    "score_density": 3.63,
     "min_score": 0.5,  # below this the engine says nothing
 }
 
@@ -61,11 +64,13 @@ class Recognizer:
             return cls(index, conf)
         from knowyourband import baselines
 
-        return baselines.open_method(method, index)
+        return baselines.open_method(method, index, conf)
 
-    def score(self, inliers: int, ratio: float) -> float:
+    def score(self, d: Detection) -> float:
+        """Calibrated probability that a verified detection names the right thing in the right place."""
         c = self.config
-        z = c["score_bias"] + c["score_inliers"] * inliers + c["score_ratio"] * ratio
+        z = (c["score_bias"] + c["score_log_inliers"] * math.log(max(d.inliers, 1)) + c["score_ratio"] * d.ratio
+             + c["score_density"] * d.density)
         return 1.0 / (1.0 + math.exp(-z))
 
     def recognize(self, image: ImageSource | LoadedImage) -> Result:
@@ -75,6 +80,8 @@ class Recognizer:
         timing: dict[str, float] = {}
         loaded = image if isinstance(image, LoadedImage) else load_image(image, max_side=c["max_side"])
         gray = cv2.cvtColor(loaded.rgb, cv2.COLOR_RGB2GRAY)
+        if c["stretch"]:
+            gray = stretch(gray)
         timing["load"] = _ms(t0)
         t = time.perf_counter()
         feats = extract(gray, FeatureConfig(c["max_side"], c["max_keypoints"], c["contrast_threshold"]))
@@ -88,10 +95,10 @@ class Recognizer:
         shortlist = shortlist[votes[shortlist] > 0]
         found = detect(self.index, feats.keypoints, matches, shortlist, c)
         for d in found:
-            d.score = self.score(d.inliers, d.ratio)
+            d.score = self.score(d)
         kept, rivals = resolve([d for d in found if d.score >= c["min_score"]], c["max_overlap"])
         timing["verify"] = _ms(t)
-        objects = [self._object(d, rivals[i], feats.keypoints, matches, votes, loaded.scale)
+        objects = [self._object(d, rivals[i], feats.keypoints, matches, votes, loaded.scale, loaded.width, loaded.height)
                    for i, d in enumerate(kept)]
         timing["total"] = _ms(t0)
         return Result(width=loaded.width, height=loaded.height, objects=objects, timing_ms=timing)
@@ -107,9 +114,11 @@ class Recognizer:
         return matches
 
     def _object(self, d: Detection, rivals: list[Detection], photo_kp: np.ndarray, matches, votes: np.ndarray,
-                scale: float) -> RecognizedObject:
+                scale: float, width: int, height: int) -> RecognizedObject:
         quad = d.quad / scale
-        box = [float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max())]
+        # The quad may run off the photo (a sleeve cut by the frame); the box is what the photo shows.
+        box = [float(np.clip(quad[:, 0].min(), 0, width)), float(np.clip(quad[:, 1].min(), 0, height)),
+               float(np.clip(quad[:, 0].max(), 0, width)), float(np.clip(quad[:, 1].max(), 0, height))]
         refs = self.index.locals.refs
         cat = self.index.catalog
         # Runner-ups: verified rivals first, then references with votes from inside this outline.

@@ -10,7 +10,8 @@ import numpy as np
 DEFAULTS = {
     "min_inliers": 8,  # fewer agreeing points than this is never evidence of an object
     "max_scale_ratio": 12.0,  # longest / shortest projected side, relative to the reference's own aspect
-    "min_coverage": 0.04,  # inliers' hull area / reference area: 8 points piled in one corner prove little
+    "min_coverage": 0.04,
+    "min_corner_sine": 0.5,  # every projected corner angle between 30 and 150 degrees  # inliers' hull area / reference area: 8 points piled in one corner prove little
     "ransac_iters": 2000,
     "confidence": 0.999,
 }
@@ -46,6 +47,14 @@ def project(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
     return p[:, :2] / p[:, 2:3]
 
 
+def inside_convex(quad: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """(N,) bool: which of (N, 2) points lie inside a convex, clockwise (4, 2) quad."""
+    edges = np.roll(quad, -1, axis=0) - quad  # (4, 2)
+    rel = points[:, None, :] - quad[None, :, :]  # (N, 4, 2)
+    cross = edges[None, :, 0] * rel[:, :, 1] - edges[None, :, 1] * rel[:, :, 0]
+    return np.all(cross >= 0, axis=1)
+
+
 def _hull_area(points: np.ndarray) -> float:
     if len(points) < 3:
         return 0.0
@@ -70,6 +79,10 @@ def plausible(quad: np.ndarray, width: float, height: float, matrix: np.ndarray,
     if np.any(cross <= 0):  # image y points down: a clockwise outline has positive crosses
         return False
     sides = np.linalg.norm(edges, axis=1)
+    # A right-angled corner seen from 45 degrees still spans well over 30 degrees; a sliver does not.
+    sines = cross / np.maximum(sides * np.roll(sides, -1), 1e-9)
+    if np.any(sines < conf["min_corner_sine"]):
+        return False
     ref_sides = np.array([width, height, width, height], dtype=np.float64)
     stretch = sides / ref_sides
     if stretch.min() <= 0 or stretch.max() / stretch.min() > conf["max_scale_ratio"]:

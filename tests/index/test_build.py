@@ -1,0 +1,123 @@
+"""Index build/add/open: the directory layout, atomic builds, growth, and every error a user can meet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import write_catalog
+from knowyourband.errors import CatalogError, IndexFormatError
+from knowyourband.index import Index, add, build
+
+
+def test_build_writes_the_documented_layout(small_catalog: Path, tmp_path: Path) -> None:
+    report = build(small_catalog, tmp_path / "idx", workers=1)
+    out = tmp_path / "idx"
+    assert report.added == 5 and not report.skipped
+    for part in ("manifest.json", "catalog.sqlite", "vectors/descriptors.faiss", "locals/references.npy",
+                 "locals/keypoints-0000.npy"):
+        assert (out / part).is_file(), part
+    assert len(list((out / "media").glob("*.jpg"))) == 5
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["format"] == "kyb-index" and manifest["version"] == 1
+    assert manifest["counts"]["references"] == 5 and manifest["counts"]["logos"] == 3
+    assert {"opencv", "faiss", "numpy"} <= set(manifest["libraries"])
+    assert not list(tmp_path.glob(".idx.*")), "the temporary build folder must be gone"
+
+    index = Index.open(out)
+    assert index.vectors.ntotal == index.locals.total == manifest["counts"]["descriptors"]
+    refs = index.locals.refs
+    assert list(refs["count"].cumsum()[:-1]) == list(refs["start"][1:])
+    ref = index.catalog.reference(int(refs["id"][0]))
+    assert ref.thumbnail and (out / ref.thumbnail).is_file() and ref.sha256 and ref.width == 640
+
+
+def test_unreadable_image_is_skipped_and_listed(tmp_path: Path) -> None:
+    source = write_catalog(tmp_path / "cat", logos=2, covers=1)
+    (tmp_path / "cat" / "images" / "logo1.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    report = build(source, tmp_path / "idx", workers=1)
+    assert report.added == 2
+    assert [s["key"] for s in report.skipped] == ["logo1"]
+    manifest = json.loads((tmp_path / "idx" / "manifest.json").read_text())
+    assert manifest["skipped"][0]["key"] == "logo1" and "not an image" in manifest["skipped"][0]["error"]
+    index = Index.open(tmp_path / "idx")
+    assert index.catalog.reference_by_key("logo1") is None
+
+
+def test_empty_catalogue_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "cat"
+    folder.mkdir()
+    (folder / "catalog.json").write_text(json.dumps(
+        {"format": "kyb-catalog", "version": 1, "bands": [], "releases": [], "references": []}))
+    with pytest.raises(CatalogError, match="no reference images"):
+        build(folder / "catalog.json", tmp_path / "idx")
+    assert not (tmp_path / "idx").exists()
+
+
+def test_existing_index_needs_force(small_catalog: Path, tmp_path: Path) -> None:
+    build(small_catalog, tmp_path / "idx", workers=1)
+    with pytest.raises(IndexFormatError, match="already exists"):
+        build(small_catalog, tmp_path / "idx", workers=1)
+    build(small_catalog, tmp_path / "idx", workers=1, force=True)
+    Index.open(tmp_path / "idx")
+
+
+@pytest.fixture
+def built(small_catalog: Path, tmp_path: Path) -> Path:
+    build(small_catalog, tmp_path / "idx", workers=1)
+    return tmp_path / "idx"
+
+
+def test_unknown_format_version_is_refused(built: Path) -> None:
+    manifest = json.loads((built / "manifest.json").read_text())
+    manifest["version"] = 99
+    (built / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexFormatError, match="newer than this kyb"):
+        Index.open(built)
+
+
+def test_truncated_vector_file_is_refused(built: Path) -> None:
+    path = built / "vectors" / "descriptors.faiss"
+    path.write_bytes(path.read_bytes()[:1000])
+    with pytest.raises(IndexFormatError, match="truncated or damaged"):
+        Index.open(built)
+
+
+def test_truncated_keypoints_are_refused(built: Path) -> None:
+    path = built / "locals" / "keypoints-0000.npy"
+    path.write_bytes(path.read_bytes()[:-64])
+    with pytest.raises(IndexFormatError, match="truncated|damaged"):
+        Index.open(built)
+
+
+def test_missing_catalogue_and_missing_dir(built: Path, tmp_path: Path) -> None:
+    (built / "catalog.sqlite").unlink()
+    with pytest.raises(IndexFormatError, match="missing"):
+        Index.open(built)
+    with pytest.raises(IndexFormatError, match="no such index directory"):
+        Index.open(tmp_path / "nowhere")
+
+
+def test_add_grows_without_rebuild(built: Path, tmp_path: Path) -> None:
+    before = json.loads((built / "manifest.json").read_text())
+    vectors_before = (built / "vectors" / "descriptors.faiss").stat().st_size
+    more = write_catalog(tmp_path / "more", logos=2, covers=0, seed=5, prefix="x")
+    report = add(built, more, workers=1)
+    assert report.added == 2
+    manifest = json.loads((built / "manifest.json").read_text())
+    assert manifest["counts"]["references"] == before["counts"]["references"] + 2
+    assert len(manifest["locals"]["chunks"]) == 2
+    assert manifest["vectors"]["factory"] == before["vectors"]["factory"]  # same trained quantiser
+    assert (built / "vectors" / "descriptors.faiss").stat().st_size > vectors_before
+    index = Index.open(built)
+    assert index.vectors.ntotal == index.locals.total
+    new = index.catalog.reference_by_key("xlogo1")
+    row = np.nonzero(index.locals.refs["id"] == new.id)[0][0]
+    start, count = index.locals.refs["start"][row], index.locals.refs["count"][row]
+    kp = index.locals.keypoints(np.arange(start, start + count))
+    assert kp[:, 0].max() <= 640 and kp[:, 1].max() <= 220
+    # Adding the same source again adds nothing.
+    assert add(built, more, workers=1).added == 0
