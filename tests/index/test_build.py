@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import write_catalog
+from engine_drawing import write_catalog
 from knowyourband.errors import CatalogError, IndexFormatError
 from knowyourband.index import Index, add, build
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from conftest import background, cover_rgb, drawing, logo_gray, paste, rect_quad, save
+from engine_scenes import background, cover_rgb, drawing, logo_gray, paste, rect_quad, save
 
 
 def corner_error(found: list[list[float]], truth: np.ndarray) -> float:

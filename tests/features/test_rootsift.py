@@ -1,0 +1,69 @@
+"""RootSIFT extraction: normalisation, the keypoint cap's spread, polarity, transparent references."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from knowyourband.features import FeatureConfig, extract, invert_polarity, reference_gray, rootsift, stretch
+
+
+def pattern(seed: int = 0, width: int = 640, height: int = 480) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    img = np.full((height, width), 255, np.uint8)
+    for _ in range(40):
+        pts = np.stack([rng.uniform(0, width, 4), rng.uniform(0, height, 4)], axis=1).astype(np.int32)
+        cv2.polylines(img, [pts], False, 0, int(rng.integers(2, 7)))
+    return img
+
+
+def test_rootsift_is_unit_norm_and_nonnegative() -> None:
+    raw = np.random.default_rng(0).integers(0, 200, (50, 128)).astype(np.float32)
+    d = rootsift(raw)
+    assert d.dtype == np.float32 and (d >= 0).all()
+    assert np.allclose(np.linalg.norm(d, axis=1), 1.0, atol=1e-5)
+
+
+def test_extract_scales_keypoints_back_and_caps_with_spread() -> None:
+    img = pattern(1, 1600, 1200)
+    feats = extract(img, FeatureConfig(max_side=800, max_keypoints=300))
+    assert 0 < len(feats) <= 300 and feats.descriptors.shape == (len(feats), 128)
+    assert feats.keypoints[:, 0].max() > 1200, "positions must be in the input's pixels, not the working size"
+    # Every quarter of the image keeps a share of the cap.
+    quarters = (feats.keypoints[:, 0] > 800).astype(int) + 2 * (feats.keypoints[:, 1] > 600)
+    assert np.bincount(quarters, minlength=4).min() >= 30
+    # Coarse keypoints survive the cap (they are what a tiny copy of the image shares with it).
+    assert (feats.keypoints[:, 2] > 8 * np.median(feats.keypoints[:, 2])).any() or feats.keypoints[:, 2].max() > 40
+
+
+def test_inverted_polarity_matches_the_inverted_image() -> None:
+    img = pattern(2)
+    a = extract(img)
+    b = extract(255 - img)
+    dist = np.linalg.norm(a.keypoints[:, None, :2] - b.keypoints[None, :, :2], axis=2)
+    pairs = np.nonzero(dist.min(axis=1) < 0.5)[0]
+    assert len(pairs) > 0.8 * len(a)  # the same extrema are found
+    da, db = a.descriptors[pairs], b.descriptors[dist[pairs].argmin(axis=1)]
+    plain = np.linalg.norm(da - db, axis=1).mean()
+    flipped = np.linalg.norm(invert_polarity(da) - db, axis=1).mean()
+    assert flipped < 0.5 * plain
+
+
+def test_reference_gray_makes_ink_dark_on_white() -> None:
+    ink = np.zeros((50, 80), np.uint8)
+    ink[10:40, 10:70] = 255
+    white = np.full((50, 80, 3), 255, np.uint8)
+    gray = reference_gray(white, ink)  # white ink on transparency: the alpha is the ink
+    assert gray[25, 40] < 10 and gray[2, 2] > 245
+    black = np.zeros((50, 80, 3), np.uint8)
+    gray = reference_gray(black, ink)  # dark ink composites over white
+    assert gray[25, 40] < 10 and gray[2, 2] > 245
+    assert (reference_gray(white, None) == 255).all()
+
+
+def test_stretch_spreads_a_dark_photo() -> None:
+    dark = (pattern(3) // 8).astype(np.uint8)  # 0..31
+    out = stretch(dark)
+    assert out.max() >= 250 and out.min() <= 5
+    flat = np.full((40, 40), 17, np.uint8)
+    assert (stretch(flat) == flat).all()
