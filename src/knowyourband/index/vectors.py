@@ -12,7 +12,7 @@ from knowyourband.errors import IndexFormatError
 log = logging.getLogger(__name__)
 
 DIM = 128
-TRAIN_SAMPLE = 120_000  # k-means on more points buys nothing measurable and costs build time
+TRAIN_SAMPLE = 120_000  # at least this many training points (or 40 a list); more only costs build time
 # FAISS's OpenMP threads spin while waiting; on a shared 2-core machine two threads made a small
 # k-means 170x slower (8.5 s vs 0.05 s) than one. Parallelism comes from processes instead.
 THREADS = 1
@@ -44,9 +44,10 @@ def train(sample: np.ndarray, factory: str):
 
     index = faiss.index_factory(DIM, factory, faiss.METRIC_L2)
     rng = np.random.default_rng(0)
-    if len(sample) > TRAIN_SAMPLE:
-        sample = sample[rng.choice(len(sample), TRAIN_SAMPLE, replace=False)]
     nlist = faiss.extract_index_ivf(index).nlist
+    size = max(TRAIN_SAMPLE, 40 * nlist)  # k-means wants ~40 points a centroid
+    if len(sample) > size:
+        sample = sample[rng.choice(len(sample), size, replace=False)]
     if len(sample) < nlist:
         raise ValueError(f"{len(sample)} training descriptors cannot train {nlist} lists")
     index.train(np.ascontiguousarray(sample, dtype=np.float32))
