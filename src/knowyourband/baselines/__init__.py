@@ -26,8 +26,9 @@ def open_method(name: str, index: "Index", conf: dict | None = None) -> "RegionB
 
     It has `.recognize(image) -> Result` and `.config` (the resolved settings). Its reference side
     is computed from the index's thumbnails on first use and cached (see `store`). The query regions
-    are the shipped detector's boxes when a detector model is installed, else a fixed grid; set
-    conf["proposals"] to "grid" or "detector" to choose.
+    are the shipped detector's boxes when a detector model is installed, else the untrained
+    proposals of `regions.propose` (whole photo, sliding-window grid, edge outlines); set
+    conf["proposals"] to "grid" (those untrained proposals) or "detector" to choose.
     """
     if name not in METHODS:
         raise KybError(f"unknown method {name!r}; choose one of: kyb, {', '.join(METHODS)}")
@@ -42,7 +43,7 @@ def open_method(name: str, index: "Index", conf: dict | None = None) -> "RegionB
 
 
 def _detector(proposals: str):
-    """The detector whose boxes are the query regions, or None for the grid."""
+    """The detector whose boxes are the query regions, or None for the untrained proposals."""
     if proposals not in ("auto", "grid", "detector"):
         raise KybError(f'proposals must be "auto", "grid" or "detector", not {proposals!r}')
     if proposals == "grid":
@@ -51,6 +52,6 @@ def _detector(proposals: str):
     from knowyourband.detect.detector import default_model_path
 
     if proposals == "auto" and not default_model_path().is_file():
-        log.info("no detector model installed: the baseline searches a grid of regions")
+        log.info("no detector model installed: the baseline searches the grid and outline regions")
         return None
     return Detector.open()

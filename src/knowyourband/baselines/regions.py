@@ -49,7 +49,7 @@ def grid(width: int, height: int, conf: dict | None = None) -> np.ndarray:
 
 
 def outlines(gray: np.ndarray, conf: dict | None = None) -> np.ndarray:
-    """Bounding boxes of edge contours, largest first: (R, 4) float32.
+    """Bounding boxes of edge contours, for each dilation the largest first: (R, 4) float32.
 
     Canny edges, dilated so a cover's border closes and a logo's letters merge into one blob; every
     contour (nested ones too: a logo on a poster lies inside the poster's outline) gives its box.
