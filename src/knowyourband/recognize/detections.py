@@ -96,13 +96,10 @@ def overlap(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _inside(quad: np.ndarray, points: np.ndarray) -> float:
-    """Share of (n, 2) points inside a (4, 2) quad."""
-    import cv2
-
-    poly = quad.astype(np.float32)
+    """Share of (n, 2) points inside a verified (convex, clockwise) (4, 2) quad."""
     if len(points) == 0:
         return 0.0
-    return float(np.mean([cv2.pointPolygonTest(poly, (float(x), float(y)), False) >= 0 for x, y in points]))
+    return float(geometry.inside_convex(quad, points.astype(np.float64)).mean())
 
 
 def resolve(detections: list[Detection], max_overlap: float) -> tuple[list[Detection], dict[int, list[Detection]]]:

@@ -16,6 +16,7 @@ from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
 from knowyourband.recognize.detections import Detection, detect, resolve
 from knowyourband.result import Candidate, RecognizedObject, Result
+from knowyourband.verify.geometry import inside_convex
 from knowyourband.verify.vote import density_ratio_matches, merge, tally
 
 log = logging.getLogger(__name__)
@@ -122,10 +123,7 @@ class Recognizer:
         refs = self.index.locals.refs
         cat = self.index.catalog
         # Runner-ups: verified rivals first, then references with votes from inside this outline.
-        inside = cv2.pointPolygonTest
-        poly = d.quad.astype(np.float32)
-        in_region = np.array([inside(poly, (float(x), float(y)), False) >= 0 for x, y in photo_kp[matches.query, :2]],
-                             dtype=bool) if len(matches) else np.zeros(0, bool)
+        in_region = inside_convex(d.quad, photo_kp[matches.query, :2].astype(np.float64))
         local = np.bincount(matches.ref[in_region], weights=matches.weight[in_region], minlength=len(votes))
         ranked: list[tuple[int, float]] = [(d.ref, d.score)] + [(r.ref, r.score) for r in rivals]
         own = max(local[d.ref], 1e-6)
