@@ -96,3 +96,23 @@ def test_unknown_regions_are_drawn_dashed_and_named(phone, live_server):
     assert labels[0] == 2
     assert "a logo we don't know" in labels[1] and "an album we don't know" in labels[1]
     assert errors == []
+
+
+def test_installable_shell_is_cached_by_the_service_worker(phone, live_server):
+    page, errors = phone
+    page.goto(live_server + "/")
+    scope = page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
+    assert scope == live_server + "/"
+    cached = page.evaluate("""async () => {
+        for (let i = 0; i < 50; i++) {  // install fills the cache asynchronously
+            const keys = await (await caches.open("kyb-shell-v2")).keys();
+            if (keys.length >= 12) return keys.map((r) => new URL(r.url).pathname);
+            await new Promise((done) => setTimeout(done, 100));
+        }
+        return [];
+    }""")
+    assert {"/", "/app.js", "/manifest.webmanifest", "/icons/icon-512.png"} <= set(cached)
+    assert not any(p.startswith(("/api/", "/media/")) for p in cached)
+    manifest = page.evaluate("fetch('manifest.webmanifest').then((r) => r.json())")
+    assert manifest["display"] == "standalone" and {i["sizes"] for i in manifest["icons"]} >= {"192x192", "512x512"}
+    assert errors == []
