@@ -116,3 +116,25 @@ def test_installable_shell_is_cached_by_the_service_worker(phone, live_server):
     manifest = page.evaluate("fetch('manifest.webmanifest').then((r) => r.json())")
     assert manifest["display"] == "standalone" and {i["sizes"] for i in manifest["icons"]} >= {"192x192", "512x512"}
     assert errors == []
+
+
+def test_big_sideways_photo_is_shrunk_upright_before_upload(phone, live_server, tiny_index, tmp_path):
+    # A 3000x2000 scene stored sideways with EXIF orientation 6, as phones write portrait shots.
+    import io
+
+    from PIL import Image
+
+    page, errors = phone
+    upright = Image.new("RGB", (3000, 2000), (96, 84, 72))
+    upright.paste(Image.open(io.BytesIO(tiny_index.photo)).resize((1500, 1125)), (700, 400))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "portrait.jpg"
+    upright.rotate(90, expand=True).save(path, quality=90, exif=exif)
+    page.goto(live_server + "/")
+    with page.expect_response("**/api/v1/recognize") as answer:
+        page.set_input_files("#library", str(path))
+    body = answer.value.json()
+    assert body["image"] == {"width": 2048, "height": 1365}  # upright, long side 2048
+    assert body["objects"] and body["objects"][0]["band"]["name"] == tiny_index.band_name
+    assert errors == []
