@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import warnings
 from pathlib import Path
 
 import torch
@@ -26,8 +27,10 @@ def export_onnx(net: DetectorNet, path: Path, size: int, extra_meta: dict[str, s
     was_training = net.training
     net.eval()
     buffer = io.BytesIO()
-    with torch.no_grad():
-        # The TorchScript exporter (dynamo=False) needs no onnxscript, which the train extra lacks.
+    with torch.no_grad(), warnings.catch_warnings():
+        # The TorchScript exporter (dynamo=False) needs no onnxscript, which the train extra lacks;
+        # its deprecation warnings say nothing a user can act on.
+        warnings.simplefilter("ignore", DeprecationWarning)
         torch.onnx.export(
             ExportWrapper(net),
             torch.zeros(1, 3, size, size),
