@@ -46,6 +46,8 @@ class Job:
 
 @dataclass
 class _Plan:
+    """The catalogue being decided: its entries, the images to draw, and what names are taken."""
+
     bands: list[dict] = field(default_factory=list)
     releases: list[dict] = field(default_factory=list)
     references: list[dict] = field(default_factory=list)
@@ -61,7 +63,7 @@ def _created(seed: int) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _add_band(plan: _Plan, rng: np.random.Generator, name: str, facts: dict) -> str:
+def _add_band(plan: _Plan, name: str, facts: dict) -> str:
     band_id = f"b{len(plan.bands) + 1:05d}"
     plan.bands.append({"id": band_id, "name": name, **facts, "sources": []})
     return band_id
@@ -149,7 +151,7 @@ def plan_catalog(seed: int, bands: int, albums_per_band: int, distractors: int,
     rng = np.random.default_rng([seed, STREAM_BANDS])
     for i in range(bands):
         name, facts = _band(plan, rng, i)
-        band_id = _add_band(plan, rng, name, facts)
+        band_id = _add_band(plan, name, facts)
         eras = int(rng.integers(2, 4)) if rng.random() < ERA_SHARE else 1
         band_logos = []
         for _ in range(eras):
@@ -160,7 +162,7 @@ def plan_catalog(seed: int, bands: int, albums_per_band: int, distractors: int,
     made = 0
     while made < distractors:
         name, facts = _band(plan, rng, 0)
-        band_id = _add_band(plan, rng, name, facts)
+        band_id = _add_band(plan, name, facts)
         logo = _add_logo(plan, rng, seed, band_id, name, found, DISTRACTOR_LOGO_WIDTH, True)
         albums = min(DISTRACTOR_ALBUMS, distractors - made - 1)
         _add_albums(plan, rng, seed, plan.bands[-1], albums, [logo], found, DISTRACTOR_COVER_SIZE, True)
