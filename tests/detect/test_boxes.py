@@ -44,3 +44,14 @@ def test_decode_places_a_box_from_edge_distances() -> None:
     boxes, scores, classes = decode(heat, ltrb, 8, min_score=0.3)
     assert boxes.tolist() == [[2.0, 15.0, 18.0, 23.0]]
     assert scores.tolist() == pytest.approx([0.8]) and classes.tolist() == [1]
+
+
+def test_letterbox_of_a_large_photo_averages_like_a_direct_area_resize() -> None:
+    import cv2
+
+    rgb = np.random.default_rng(0).integers(0, 255, size=(3024, 4032, 3), dtype=np.uint8)
+    rgb = cv2.GaussianBlur(rgb, (0, 0), 8)  # photo-like: no energy at the pixel frequency
+    canvas, scale = letterbox(rgb, 320)
+    direct = cv2.resize(rgb, (320, 240), interpolation=cv2.INTER_AREA)
+    assert scale == pytest.approx(320 / 4032)
+    assert np.abs(canvas[:240].astype(int) - direct).mean() < 1.0
