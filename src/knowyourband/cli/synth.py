@@ -19,7 +19,7 @@ def synth() -> None:
 @click.option("--bands", type=click.IntRange(min=0), default=300, show_default=True, help="Bands in the catalogue.")
 @click.option("--albums-per-band", type=click.IntRange(min=0), default=3, show_default=True,
               help="Releases (with a cover each) per band.")
-@click.option("--seed", type=int, default=7, show_default=True, help="Same seed and sizes, same bytes.")
+@click.option("--seed", type=click.IntRange(min=0), default=7, show_default=True, help="Same seed and sizes, same bytes.")
 @click.option("--distractors", type=click.IntRange(min=0), default=0, show_default=True,
               help="Extra references of extra bands that never appear in photos.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, help="Drawing processes (default: up to 2).")

@@ -206,8 +206,8 @@ def generate_catalog(out_dir: Path, bands: int, albums_per_band: int, seed: int,
     bands × (1-3 logos + albums_per_band covers) main references, then `distractors` more references
     (marked `distractor: true`) of extra bands. Same arguments give the same bytes, whatever `workers`.
     """
-    if bands < 0 or albums_per_band < 0 or distractors < 0:
-        raise ValueError("bands, albums_per_band and distractors must not be negative")
+    if min(bands, albums_per_band, distractors, seed) < 0:
+        raise ValueError("bands, albums_per_band, distractors and seed must not be negative")
     out_dir = Path(out_dir)
     found = fonts.discover()
     start = time.perf_counter()
