@@ -45,7 +45,7 @@ def test_one_training_step_lowers_the_loss_on_its_batch(tiny_bench: Path) -> Non
         opt.zero_grad()
         loss.backward()
         opt.step()
-        losses.append(float(loss))
+        losses.append(loss.item())
     assert losses[-1] < losses[0]
 
 
