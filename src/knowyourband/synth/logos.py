@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import io
 from dataclasses import dataclass
 
 import cv2
@@ -20,6 +21,7 @@ FONT_KIND = {"blackletter": "blackletter", "plain": "plain"}
 TEXT_SIZE = (48, 150)  # glyph size range (pixels) on the working canvas, scaled to the output width
 MAX_ASPECT, MIN_ASPECT = 5.0, 1.5
 TEXT_ONLY = ("plain",)
+JPEG_SHARE = 0.35  # black-on-white logos that carry JPEG compression artefacts (stored as PNG)
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,15 @@ def to_image(mask: np.ndarray, polarity: str, rng: np.random.Generator) -> Image
         return Image.fromarray(np.dstack([white, white, white, mask]), "RGBA")
     if polarity == "color":
         return Image.fromarray(_metal_fill(mask, rng), "RGB")
-    return Image.fromarray(255 - mask, "L")
+    image = Image.fromarray(255 - mask, "L")
+    if rng.random() < JPEG_SHARE:
+        # Many black-on-white logos online are JPEGs: keep their ringing around the strokes.
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=int(rng.integers(70, 93)))
+        buffer.seek(0)
+        image = Image.open(buffer)
+        image.load()
+    return image
 
 
 def render(spec: LogoSpec) -> Image.Image:
