@@ -63,8 +63,8 @@ def _paint(spec: CoverSpec, rng: np.random.Generator) -> np.ndarray:
 PAINTERS = {"photo": art.photo, "painted": art.painted, "geometric": art.geometric, "collage": art.collage}
 
 
-def _place_logo(img: np.ndarray, spec: CoverSpec, rng: np.random.Generator) -> None:
-    """Letter the band logo across the top (or bottom) in a light or dark ink, in place."""
+def _place_logo(img: np.ndarray, spec: CoverSpec, rng: np.random.Generator) -> bool:
+    """Letter the band logo across the top (or bottom) in a light or dark ink, in place; True if at the top."""
     s = spec.size
     mask = logos.render_mask(spec.logo)
     width = int(s * rng.uniform(0.55, 0.9))
@@ -73,17 +73,19 @@ def _place_logo(img: np.ndarray, spec: CoverSpec, rng: np.random.Generator) -> N
     mask = cv2.resize(mask, (width, height), interpolation=cv2.INTER_AREA)
     h, w = mask.shape
     x = int((s - w) / 2 + rng.normal(0, 0.03) * s)
-    y = int(s * 0.04) if rng.random() < 0.75 else s - h - int(s * 0.04)
+    top = rng.random() < 0.75
+    y = int(s * 0.04) if top else s - h - int(s * 0.04)
     x = min(max(0, x), s - w)
     region = img[y:y + h, x:x + w]
     light = region.mean() < 110
     ink = np.array([235, 235, 235] if light else [15, 10, 10], np.float32) * rng.uniform(0.85, 1.0)
     a = mask.astype(np.float32)[..., None] / 255
     img[y:y + h, x:x + w] = region * (1 - a) + ink * a
+    return top
 
 
-def _place_title(img: np.ndarray, spec: CoverSpec, rng: np.random.Generator) -> np.ndarray:
-    """Print the album title near the bottom. Returns the new (S, S, 3) image."""
+def _place_title(img: np.ndarray, spec: CoverSpec, rng: np.random.Generator, bottom: bool) -> np.ndarray:
+    """Print the album title near the bottom (or the top). Returns the new (S, S, 3) image."""
     s = spec.size
     pil = Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
     draw = ImageDraw.Draw(pil)
@@ -93,8 +95,8 @@ def _place_title(img: np.ndarray, spec: CoverSpec, rng: np.random.Generator) -> 
     while font.getlength(title) > s * 0.9 and size > 10:
         size = int(size * 0.85)
         font = fonts.load(spec.title_font, size)
-    y = s * rng.uniform(0.84, 0.93)
-    light = img[int(y) - size:int(y), :].mean() < 110
+    y = s * rng.uniform(0.84, 0.93) if bottom else s * rng.uniform(0.07, 0.12) + size
+    light = img[max(0, int(y) - size):int(y), :].mean() < 110
     draw.text((s / 2, y), title, font=font, anchor="ms", fill=(230, 225, 215) if light else (20, 15, 15))
     return np.asarray(pil).astype(np.float32)
 
@@ -103,8 +105,7 @@ def render(spec: CoverSpec) -> Image.Image:
     """The square RGB cover image for `spec`, `spec.size` pixels a side."""
     rng = np.random.default_rng(list(spec.entropy))
     img = _paint(spec, rng)
-    if spec.logo is not None:
-        _place_logo(img, spec, rng)
+    logo_on_top = _place_logo(img, spec, rng) if spec.logo is not None else True
     if spec.title_font is not None:
-        img = _place_title(img, spec, rng)
+        img = _place_title(img, spec, rng, bottom=logo_on_top)
     return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), "RGB")
