@@ -68,3 +68,14 @@ def test_kyb_train_refuses_a_size_the_network_cannot_take(tiny_bench: Path, tmp_
     args = ["train", "detector", "--bench", str(tiny_bench), "--out", str(tmp_path / "m.onnx"), "--size", "100"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and "multiple of 32" in result.output
+
+
+def test_the_same_seed_trains_the_same_weights(tiny_bench: Path, tmp_path: Path) -> None:
+    from knowyourband.detect.train.fit import TrainConfig, train_detector
+
+    weights = []
+    for run in ("a", "b"):
+        out = tmp_path / run / "m.onnx"
+        train_detector([tiny_bench], out, TrainConfig(size=64, epochs=1, batch=4, seed=9, threads=1))
+        weights.append(torch.load(out.with_suffix(".pt"), weights_only=True))
+    assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])

@@ -84,6 +84,7 @@ def train_detector(
     torch.set_num_threads(cfg.threads)
     rng = np.random.default_rng(cfg.seed)
     out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     samples = [s for bench in benches for s in dataset.load_samples(bench, cfg.size)]
     train_set, val_set = dataset.split(samples, cfg.val_fraction, cfg.seed)
     if not train_set:
