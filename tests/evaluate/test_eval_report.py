@@ -26,3 +26,7 @@ def test_plots_escape_text_and_skip_missing_values():
     svg = plots.bar_chart("By <scene>", {"a&b": {"top-1": None, "recall": 0.5}})
     assert "By &lt;scene&gt;" in svg and "a&amp;b" in svg and svg.count("<rect") == 1 + 1 + 2  # frame, bar, legends
     assert "no timings" in plots.histogram("Latency", [], [], "ms")
+
+
+def test_histogram_gridlines_fall_on_round_counts():
+    assert [plots._nice_top(v) for v in (0, 3, 6, 11, 85, 101)] == [5, 5, 10, 25, 100, 250]

@@ -101,12 +101,21 @@ def bar_chart(title: str, groups: dict[str, dict[str, float | None]], y_label: s
     return _frame(title, body, width=width)
 
 
+def _nice_top(value: float) -> int:
+    """The smallest 5 × (1, 2 or 5 × 10^k) ≥ value, so the five gridlines fall on round counts."""
+    scale = 1
+    while True:
+        for m in (1, 2, 5):
+            if 5 * m * scale >= value:
+                return 5 * m * scale
+        scale *= 10
+
+
 def histogram(title: str, edges: Sequence[float], counts: Sequence[int], x_label: str) -> str:
     """Bars of a histogram given its bin edges (len(counts) + 1) and counts."""
     x0, x1 = MARGIN["left"], WIDTH - MARGIN["right"]
     y0, y1 = HEIGHT - MARGIN["bottom"], MARGIN["top"]
-    # A multiple of 5 keeps the five gridlines on whole photo counts.
-    top = max(5, -(-max(counts, default=0) // 5) * 5)
+    top = _nice_top(max(counts, default=0))
     if len(edges) < 2:
         return _frame(
             title,
