@@ -15,6 +15,7 @@ from knowyourband.features import FeatureConfig, extract, invert_polarity, stret
 from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
 from knowyourband.recognize.detections import Detection, detect, resolve
+from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import Candidate, RecognizedObject, Result
 from knowyourband.verify.geometry import inside_convex
 from knowyourband.verify.vote import density_ratio_matches, merge, tally
@@ -45,6 +46,10 @@ default_conf: dict[str, Any] = {
     "score_ratio": -0.43,
     "score_density": 3.63,
     "min_score": 0.5,  # below this the engine says nothing
+    # The learned detector (docs/detector.md) names regions no reference explains: `Result.unknown`.
+    "detector": True,
+    "detector_min_score": 0.5,  # the shipped model is unreliable below this (its model card)
+    "detector_max_covered": 0.5,  # a detection mostly inside an identified object is that object
 }
 
 
@@ -56,6 +61,7 @@ class Recognizer:
         self.config = {**default_conf, **(conf or {})}
         self._starts = index.locals.starts
         self._is_logo = index.locals.refs["kind"] == 0
+        self._detector = open_detector(self.config["detector"])
 
     @classmethod
     def open(cls, index_dir: str | Path, method: str = "kyb", conf: dict[str, Any] | None = None):
@@ -101,8 +107,14 @@ class Recognizer:
         timing["verify"] = _ms(t)
         objects = [self._object(d, rivals[i], feats.keypoints, matches, votes, loaded.scale, loaded.width, loaded.height)
                    for i, d in enumerate(kept)]
+        unknown = []
+        if self._detector is not None:
+            t = time.perf_counter()
+            unknown = unknown_regions(self._detector, loaded.rgb, loaded.scale, objects,
+                                      c["detector_min_score"], c["detector_max_covered"])
+            timing["detector"] = _ms(t)
         timing["total"] = _ms(t0)
-        return Result(width=loaded.width, height=loaded.height, objects=objects, timing_ms=timing)
+        return Result(width=loaded.width, height=loaded.height, objects=objects, unknown=unknown, timing_ms=timing)
 
     def _match(self, descriptors: np.ndarray):
         c = self.config
