@@ -37,3 +37,18 @@ def test_unwritable_index_caches_in_user_folder(index_dir, tmp_path, monkeypatch
 def test_unknown_method_is_refused(index_dir):
     with pytest.raises(KybError, match="seed-vlad"):
         open_method("sift-magic", Index.open(index_dir))
+
+
+def test_detector_boxes_as_regions(index_dir, photo_with):
+    """With the shipped detector its boxes are the regions and the detector threshold applies."""
+    from knowyourband.detect.detector import default_model_path
+
+    if not default_model_path().is_file():
+        pytest.skip("no detector model shipped in this checkout")
+    method = open_method("seed-vlad", Index.open(index_dir), {"k": 16, "proposals": "detector"})
+    assert method.config["proposals"] == "detector"
+    assert method.config["threshold"] == method.config["thresholds"]["detector"]
+    boxes, kinds = method.propose(photo_with(1))
+    assert boxes.shape == (len(kinds), 4) and set(kinds) <= {"album", "logo"}
+    result = method.recognize(photo_with(1))
+    assert all(o.kind == "album" for o in result.objects)  # every card is an album reference

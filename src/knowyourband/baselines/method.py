@@ -55,6 +55,8 @@ class RegionBaseline:
         self.conf = {**copy.deepcopy(COMMON_CONF), **copy.deepcopy(self.default_conf), **(conf or {})}
         self.detector = detector
         self.conf["proposals"] = "detector" if detector is not None else "grid"
+        # Each proposal source has its own best threshold (docs/baselines.md); an explicit one wins.
+        self.conf.setdefault("threshold", self.conf["thresholds"][self.conf["proposals"]])
         self._cache_folder = cache_folder
         self._cache_key = store.key({k: self.conf[k] for k in self.reference_conf}, [r.key for r in references])
         self._arrays: dict[str, np.ndarray] | None = None

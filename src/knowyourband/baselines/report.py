@@ -9,7 +9,6 @@ from knowyourband.baselines.regions import suppress
 from knowyourband.result import RecognizedObject
 
 DEFAULT_CONF = {
-    "threshold": 0.5,  # report a region when its best similarity reaches this (no calibration)
     "max_objects": 20,  # at most this many objects per photo
     "nms_iou": 0.3,  # a region overlapping a better one by more than this is the same crop
     "same_identity_overlap": 0.5,  # ... and so is one naming the same identity that lies mostly inside it
@@ -25,6 +24,8 @@ def objects(
     scale: float = 1.0,
 ) -> list[RecognizedObject]:
     """The best regions as objects, each with its top-k candidates, best first.
+
+    A region is reported when its best similarity reaches conf["threshold"] (no calibration).
 
     boxes: (R, 4) region boxes in the pixels the photo was described at; ids: (R, k) int row
     indices into `references` (-1 = none), best first; scores: (R, k) similarities in [0, 1];

@@ -54,7 +54,8 @@ class SeedVlad(RegionBaseline):
         "reference_max_side": 512,  # the thesis's Discogs covers were about 300 px
         "photo_max_side": 1024,  # SIFT once on the photo, regions pool its descriptors
         "min_descriptors": 8,  # a region with fewer SIFT points is not searched
-        "threshold": 0.4,  # best end-to-end F1 on a separate 60-photo set (seed 5), docs/baselines.md
+        # Per proposal source: the best end-to-end F1 on a separate 60-photo set (seed 5), docs/baselines.md.
+        "thresholds": {"grid": 0.4, "detector": 0.2},
     }
 
     def compute_arrays(self) -> dict[str, np.ndarray]:
