@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-DESCRIPTOR_DIM = 128  # SIFT
 POWER = 0.5  # signed square root, the usual "power normalisation" of VLAD
 
 
