@@ -36,7 +36,8 @@ def detect(index: Index, photo_kp: np.ndarray, matches: Matches, shortlist: np.n
     """
     out: list[Detection] = []
     refs = index.locals.refs
-    geo = {**geometry.DEFAULTS, "min_inliers": conf["min_inliers"]}
+    geo = {**geometry.DEFAULTS, "min_inliers": conf["min_inliers"],
+           "min_coverage": conf.get("min_coverage", geometry.DEFAULTS["min_coverage"])}
     order = np.argsort(matches.ref, kind="stable")
     sorted_refs = matches.ref[order]
     for r in shortlist:
@@ -106,9 +107,11 @@ def resolve(detections: list[Detection], max_overlap: float) -> tuple[list[Detec
     """One identity per region: keep the best-scored detection, drop those whose outline or inliers
     lie mostly inside a kept one (a logo printed on a detected cover is part of that cover).
 
-    One exception: a band's logo printed on its album cover makes the cover "match" a photo of the
+    Two exceptions: a band's logo printed on its album cover makes the cover "match" a photo of the
     logo alone, with a big outline around a small cluster of inliers. When a smaller detection holds
     most of a kept one's inliers, the smaller one explains the evidence better and takes its place.
+    Conversely, a larger detection with more inliers, most of them outside a kept smaller one, is the
+    cover that logo is printed on and takes its place.
     Returns the kept detections and, per kept index, the rivals dropped in its favour.
     """
     kept: list[Detection] = []
@@ -122,6 +125,12 @@ def resolve(detections: list[Detection], max_overlap: float) -> tuple[list[Detec
             continue
         k = kept[hit]
         if _area(d.quad) < 0.5 * _area(k.quad) and _inside(d.quad, k.points) >= 0.7:
+            kept[hit] = d
+            rivals[hit] = [k] + rivals[hit]
+        elif (_area(k.quad) < 0.5 * _area(d.quad) and d.inliers > k.inliers
+              and _inside(k.quad, d.points) < 0.7):
+            # The logo printed on a cover often scores higher than the cover (its inliers are denser),
+            # but a larger placement with more inliers, most of them outside the logo, is the cover.
             kept[hit] = d
             rivals[hit] = [k] + rivals[hit]
         else:

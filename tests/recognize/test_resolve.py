@@ -1,0 +1,41 @@
+"""Multi-object resolution: one identity per region, the cover wins over the logo printed on it."""
+
+import numpy as np
+
+from knowyourband.recognize.detections import Detection, resolve
+
+
+def _square(x: float, y: float, side: float) -> np.ndarray:
+    return np.array([[x, y], [x + side, y], [x + side, y + side], [x, y + side]], dtype=np.float64)
+
+
+def _detection(ref: int, quad: np.ndarray, points: np.ndarray, score: float) -> Detection:
+    return Detection(ref=ref, quad=quad, inliers=len(points), ratio=1.0, query=np.arange(len(points), dtype=np.int32),
+                     points=points.astype(np.float32), model="homography", score=score)
+
+
+def _grid(x: float, y: float, side: float, n: int) -> np.ndarray:
+    g = np.linspace(0.1, 0.9, n)
+    return np.array([(x + a * side, y + b * side) for a in g for b in g])
+
+
+def test_cover_with_more_inliers_outside_replaces_a_higher_scored_logo_printed_on_it():
+    logo = _detection(1, _square(20, 20, 40), _grid(20, 20, 40, 6), score=0.95)  # 36 inliers
+    cover = _detection(2, _square(0, 0, 200), np.vstack([_grid(20, 20, 40, 6), _grid(0, 0, 200, 8)]), score=0.9)
+    kept, rivals = resolve([logo, cover], 0.5)
+    assert [d.ref for d in kept] == [2]
+    assert [d.ref for d in rivals[0]] == [1]
+
+
+def test_logo_alone_still_beats_a_cover_whose_inliers_all_sit_on_the_logo():
+    logo = _detection(1, _square(20, 20, 40), _grid(20, 20, 40, 6), score=0.95)
+    cover = _detection(2, _square(0, 0, 200), _grid(22, 22, 36, 7), score=0.9)  # 49 inliers, all on the logo
+    kept, _ = resolve([logo, cover], 0.5)
+    assert [d.ref for d in kept] == [1]
+
+
+def test_separate_objects_are_both_kept():
+    a = _detection(1, _square(0, 0, 50), _grid(0, 0, 50, 4), score=0.9)
+    b = _detection(2, _square(100, 100, 50), _grid(100, 100, 50, 4), score=0.8)
+    kept, _ = resolve([a, b], 0.5)
+    assert sorted(d.ref for d in kept) == [1, 2]
