@@ -77,3 +77,11 @@ def test_density_ratio_keeps_shared_patterns_and_drops_the_crowd() -> None:
     assert sorted(zip(m.query.tolist(), m.ref.tolist())) == [(0, 0), (0, 1)]
     both = merge(m, m)
     assert len(both) == len(m)
+
+
+def test_hull_area_of_a_square_with_inner_points_and_of_too_few_points():
+    from knowyourband.verify.geometry import hull_area
+
+    square = np.array([[0, 0], [10, 0], [10, 10], [0, 10], [5, 5], [2, 7]], dtype=np.float32)
+    assert abs(hull_area(square) - 100.0) < 1e-3
+    assert hull_area(square[:2]) == 0.0

@@ -26,6 +26,7 @@ class Detection:
     points: np.ndarray  # (n, 2) float32 photo positions of the inliers
     model: str
     density: float = 0.0  # inliers / photo keypoints inside the outline: low for a chance alignment
+    coverage: float = 0.0  # inliers' convex hull area / outline area: low when a few points prop up a big outline
     score: float = 0.0
 
 
@@ -74,8 +75,10 @@ def detect(index: Index, photo_kp: np.ndarray, matches: Matches, shortlist: np.n
             members[g[f.inliers]] = True
             n_in = int(members.sum())
             within = int(geometry.inside_convex(f.quad, photo_kp[:, :2]).sum())
-            out.append(Detection(int(r), f.quad, n_in, n_in / max(len(g), 1), q[members], qkp[members, :2], f.model,
-                                 density=n_in / max(within, n_in, 1)))
+            points = qkp[members, :2]
+            out.append(Detection(int(r), f.quad, n_in, n_in / max(len(g), 1), q[members], points, f.model,
+                                 density=n_in / max(within, n_in, 1),
+                                 coverage=geometry.hull_area(points) / max(_area(f.quad), 1.0)))
             alive &= ~members
             if alive.sum() < conf["min_inliers"]:
                 break

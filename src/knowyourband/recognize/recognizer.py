@@ -25,8 +25,8 @@ log = logging.getLogger(__name__)
 default_conf: dict[str, Any] = {
     "max_side": 1280,  # photo long side for features: small logos need pixels, SIFT time grows with them
     "max_keypoints": 3000,  # query keypoint cap, spread over the photo
-    "contrast_threshold": 0.02,
-    "stretch": True,  # spread the photo's gray levels first (low-light photos keep their keypoints)  # lower than SIFT's 0.04: thin, blurred logo strokes are low contrast
+    "contrast_threshold": 0.02,  # lower than SIFT's 0.04: thin, blurred logo strokes are low contrast
+    "stretch": True,  # spread the photo's gray levels first (low-light photos keep their keypoints)
     "k": 6,  # neighbours per query descriptor; the last one is the density reference
     "nprobe": 8,  # inverted lists visited per query descriptor
     "max_ratio": 0.9,  # neighbour distance / k-th neighbour distance must be below this
@@ -39,12 +39,15 @@ default_conf: dict[str, Any] = {
     "ransac_px": 6.0,  # reprojection tolerance in working pixels
     "max_overlap": 0.5,  # share of the smaller outline inside a better detection: same region
     "candidates": 10,
-    # Score: logistic in log inliers, RANSAC inlier ratio and inlier density (inliers per photo keypoint
-    # inside the outline), fitted on labelled detections of a KYB-Synth set (docs/engine.md).
-    "score_bias": -2.72,
-    "score_log_inliers": 0.72,
-    "score_ratio": -0.43,
-    "score_density": 3.63,
+    # Score: logistic in inlier density (inliers per photo keypoint inside the outline) and coverage
+    # (inliers' hull area / outline area), fitted on the verified detections of standard-benchmark
+    # photos 121-400 (docs/engine.md). Log inliers and RANSAC inlier ratio got no weight in that fit;
+    # their terms stay for refits.
+    "score_bias": -1.56,
+    "score_log_inliers": 0.0,
+    "score_ratio": 0.0,
+    "score_density": 2.49,
+    "score_coverage": 6.65,
     "min_score": 0.5,  # below this the engine says nothing
     # The learned detector (docs/detector.md) names regions no reference explains: `Result.unknown`.
     "detector": True,
@@ -77,7 +80,7 @@ class Recognizer:
         """Calibrated probability that a verified detection names the right thing in the right place."""
         c = self.config
         z = (c["score_bias"] + c["score_log_inliers"] * math.log(max(d.inliers, 1)) + c["score_ratio"] * d.ratio
-             + c["score_density"] * d.density)
+             + c["score_density"] * d.density + c["score_coverage"] * d.coverage)
         return 1.0 / (1.0 + math.exp(-z))
 
     def recognize(self, image: ImageSource | LoadedImage) -> Result:

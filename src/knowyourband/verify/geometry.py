@@ -10,8 +10,8 @@ import numpy as np
 DEFAULTS = {
     "min_inliers": 8,  # fewer agreeing points than this is never evidence of an object
     "max_scale_ratio": 12.0,  # longest / shortest projected side, relative to the reference's own aspect
-    "min_coverage": 0.04,
-    "min_corner_sine": 0.5,  # every projected corner angle between 30 and 150 degrees  # inliers' hull area / reference area: 8 points piled in one corner prove little
+    "min_coverage": 0.04,  # inliers' hull area / reference area: 8 points piled in one corner prove little
+    "min_corner_sine": 0.5,  # every projected corner angle between 30 and 150 degrees
     "ransac_iters": 2000,
     "confidence": 0.999,
 }
@@ -55,7 +55,8 @@ def inside_convex(quad: np.ndarray, points: np.ndarray) -> np.ndarray:
     return np.all(cross >= 0, axis=1)
 
 
-def _hull_area(points: np.ndarray) -> float:
+def hull_area(points: np.ndarray) -> float:
+    """Area of the convex hull of (N, 2) points; 0 for fewer than 3."""
     if len(points) < 3:
         return 0.0
     return float(cv2.contourArea(cv2.convexHull(points.astype(np.float32))))
@@ -110,7 +111,7 @@ def fit(ref_pts: np.ndarray, photo_pts: np.ndarray, width: float, height: float,
         inl = mask.ravel().astype(bool)
         quad = project(H, outline(width, height))
         if (inl.sum() >= conf["min_inliers"] and plausible(quad, width, height, H, conf)
-                and _hull_area(ref_pts[inl]) >= conf["min_coverage"] * ref_area):
+                and hull_area(ref_pts[inl]) >= conf["min_coverage"] * ref_area):
             best = Fit(H, inl, quad, "homography")
     if best is None:
         A, mask = cv2.estimateAffine2D(ref_pts, photo_pts, method=cv2.RANSAC,
@@ -121,6 +122,6 @@ def fit(ref_pts: np.ndarray, photo_pts: np.ndarray, width: float, height: float,
             H = np.vstack([A, [0, 0, 1]])
             quad = project(H, outline(width, height))
             if (inl.sum() >= conf["min_inliers"] and plausible(quad, width, height, H, conf)
-                    and _hull_area(ref_pts[inl]) >= conf["min_coverage"] * ref_area):
+                    and hull_area(ref_pts[inl]) >= conf["min_coverage"] * ref_area):
                 best = Fit(H, inl, quad, "affine")
     return best
