@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 default_conf: dict[str, Any] = {
     "max_side": 1280,  # photo long side for features: small logos need pixels, SIFT time grows with them
-    "max_keypoints": 3000,  # query keypoint cap, spread over the photo
+    "max_keypoints": 4500,  # query keypoint cap, spread over the photo (search time grows with it)
     "contrast_threshold": 0.02,  # lower than SIFT's 0.04: thin, blurred logo strokes are low contrast
     "stretch": True,  # spread the photo's gray levels first (low-light photos keep their keypoints)
     "k": 6,  # neighbours per query descriptor; the last one is the density reference
