@@ -55,3 +55,11 @@ def test_letterbox_of_a_large_photo_averages_like_a_direct_area_resize() -> None
     direct = cv2.resize(rgb, (320, 240), interpolation=cv2.INTER_AREA)
     assert scale == pytest.approx(320 / 4032)
     assert np.abs(canvas[:240].astype(int) - direct).mean() < 1.0
+
+
+@pytest.mark.parametrize("shape", [(3000, 3, 3), (3, 3000, 3), (1, 1, 3)])
+def test_letterbox_of_extreme_aspect_ratios(shape) -> None:
+    canvas, scale = letterbox(np.full(shape, 200, np.uint8), 320)
+    assert canvas.shape == (320, 320, 3)
+    assert scale == pytest.approx(320 / max(shape[:2]))
+    assert canvas[0, 0, 0] == 200  # the photo's own pixels are in the top-left corner

@@ -23,7 +23,7 @@ def letterbox(rgb: np.ndarray, size: int) -> tuple[np.ndarray, float]:
     if step >= 2:
         # OpenCV's INTER_AREA is ~4× faster for an integer factor (53 → 13 ms for 12 MP to 320 px);
         # shrinking by one first, to at least twice the target, keeps the same box averaging.
-        rgb = cv2.resize(rgb, (w // step, h // step), interpolation=cv2.INTER_AREA)
+        rgb = cv2.resize(rgb, (max(1, w // step), max(1, h // step)), interpolation=cv2.INTER_AREA)
     # INTER_AREA averages when shrinking, so thin logo strokes survive instead of aliasing away.
     resized = cv2.resize(rgb, (nw, nh), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
     canvas = np.full((size, size, 3), PAD_VALUE, np.uint8)
