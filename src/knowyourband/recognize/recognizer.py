@@ -14,6 +14,7 @@ import numpy as np
 from knowyourband.features import FeatureConfig, extract, invert_polarity, stretch
 from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
+from knowyourband.index.locals import KINDS
 from knowyourband.recognize.detections import Detection, detect, resolve
 from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import Candidate, RecognizedObject, Result
@@ -138,7 +139,6 @@ class Recognizer:
         box = [float(np.clip(quad[:, 0].min(), 0, width)), float(np.clip(quad[:, 1].min(), 0, height)),
                float(np.clip(quad[:, 0].max(), 0, width)), float(np.clip(quad[:, 1].max(), 0, height))]
         refs = self.index.locals.refs
-        cat = self.index.catalog
         # Runner-ups: verified rivals first, then references with votes from inside this outline.
         in_region = inside_convex(d.quad, photo_kp[matches.query, :2].astype(np.float64))
         local = np.bincount(matches.ref[in_region], weights=matches.weight[in_region], minlength=len(votes))
@@ -157,12 +157,12 @@ class Recognizer:
             candidates.append(self._candidate(int(refs["id"][pos]), s))
             if len(candidates) >= self.config["candidates"]:
                 break
-        ref = cat.reference(int(refs["id"][d.ref]))
+        own_identity = candidates[0]  # `ranked` starts with this detection's own reference
         return RecognizedObject(
-            kind=ref.kind, score=round(d.score, 4), inliers=d.inliers, box=[round(v, 1) for v in box],
-            quad=[[round(float(x), 1), round(float(y), 1)] for x, y in quad],
-            reference_id=ref.id, reference_key=ref.key, band=cat.band_ref(ref.band_id),
-            release=cat.release_ref(ref.release_id), candidates=candidates)
+            kind=KINDS[int(refs["kind"][d.ref])], score=round(d.score, 4), inliers=d.inliers,
+            box=[round(v, 1) for v in box], quad=[[round(float(x), 1), round(float(y), 1)] for x, y in quad],
+            reference_id=own_identity.reference_id, reference_key=own_identity.reference_key,
+            band=own_identity.band, release=own_identity.release, candidates=candidates)
 
     def _candidate(self, reference_id: int, score: float) -> Candidate:
         cat = self.index.catalog
