@@ -1,5 +1,6 @@
 """Local features: RootSIFT keypoints and descriptors, polarity-inverted descriptors."""
 
+from knowyourband.allocator import keep_freed_memory
 from knowyourband.features.rootsift import (
     FeatureConfig,
     Features,
@@ -9,5 +10,9 @@ from knowyourband.features.rootsift import (
     rootsift,
     stretch,
 )
+
+# Every process that extracts features (build workers, recognizers, the server) reuses its image
+# buffers instead of page-faulting them in again for each image (knowyourband.allocator).
+keep_freed_memory()
 
 __all__ = ["FeatureConfig", "Features", "extract", "invert_polarity", "reference_gray", "rootsift", "stretch"]
