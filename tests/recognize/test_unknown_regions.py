@@ -32,7 +32,7 @@ def detector():
 
 
 def test_boxes_come_back_in_original_photo_pixels(detector):
-    regions = unknown_regions(detector, _photo(), 0.5, [], min_score=0.0, max_covered=0.5)
+    regions = unknown_regions(detector.detect(_photo(), min_score=0.0), 0.5, [], max_covered=0.5)
     assert regions, "the detector should propose something at score 0"
     for r in regions:
         assert r.kind in ("album", "logo") and 0.0 <= r.score <= 1.0
@@ -42,7 +42,7 @@ def test_boxes_come_back_in_original_photo_pixels(detector):
 
 def test_regions_inside_identified_objects_are_not_unknown(detector):
     everything = _object([0, 0, 1280, 960])
-    assert unknown_regions(detector, _photo(), 0.5, [everything], min_score=0.0, max_covered=0.5) == []
+    assert unknown_regions(detector.detect(_photo(), min_score=0.0), 0.5, [everything], max_covered=0.5) == []
 
 
 def test_disabled_detector_is_none():

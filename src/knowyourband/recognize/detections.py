@@ -38,7 +38,8 @@ def detect(index: Index, photo_kp: np.ndarray, matches: Matches, shortlist: np.n
     out: list[Detection] = []
     refs = index.locals.refs
     geo = {**geometry.DEFAULTS, "min_inliers": conf["min_inliers"],
-           "min_coverage": conf.get("min_coverage", geometry.DEFAULTS["min_coverage"])}
+           "min_coverage": conf.get("min_coverage", geometry.DEFAULTS["min_coverage"]),
+           "affine_fallback": conf.get("affine_fallback", True)}
     order = np.argsort(matches.ref, kind="stable")
     sorted_refs = matches.ref[order]
     for r in shortlist:
@@ -55,11 +56,13 @@ def detect(index: Index, photo_kp: np.ndarray, matches: Matches, shortlist: np.n
         alive = np.ones(len(sel), dtype=bool)
         for _ in range(conf["max_instances"]):
             idx = np.nonzero(alive)[0]
-            groups = hough.clusters(pose[idx], w[idx], width, height, min_weight=conf["hough_min_weight"],
-                                    max_clusters=conf["max_clusters"])
+            groups = [idx[g] for g in hough.clusters(pose[idx], w[idx], width, height,
+                                                      min_weight=conf["hough_min_weight"],
+                                                      max_clusters=conf["max_clusters"])]
+            if len(idx) <= conf["direct_max"]:
+                groups.append(idx)
             found = None
-            for group in groups:
-                g = idx[group]
+            for g in groups:
                 if len(g) < conf["min_inliers"]:
                     continue
                 f = geometry.fit(rkp[g, :2], qkp[g, :2], width, height, conf["ransac_px"], geo)

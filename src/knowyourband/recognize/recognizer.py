@@ -11,15 +11,16 @@ from typing import Any
 import cv2
 import numpy as np
 
-from knowyourband.features import FeatureConfig, extract, invert_polarity, stretch
+from knowyourband.features import FeatureConfig, Features, extract, invert_polarity, stretch
 from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
 from knowyourband.index.locals import KINDS
 from knowyourband.recognize.detections import Detection, detect, resolve
+from knowyourband.recognize.proposals import look_closer, unexplained
 from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import Candidate, RecognizedObject, Result
 from knowyourband.verify.geometry import inside_convex
-from knowyourband.verify.vote import density_ratio_matches, merge, tally
+from knowyourband.verify.vote import Matches, density_ratio_matches, merge, tally
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,16 @@ default_conf: dict[str, Any] = {
     "shortlist": 60,  # reference positions verified, by summed vote weight
     "hough_min_weight": 2.0,  # a pose bin lighter than this is noise
     "max_clusters": 4,  # pose groups tried per reference and instance
+    # A reference with this few correspondences left is also verified on all of them: a small print's
+    # true matches carry small weights and their pose votes scatter over neighbouring bins, so no
+    # single Hough bin holds enough of them (docs/engine.md); RANSAC sorts out a few dozen directly.
+    "direct_max": 40,
     "max_instances": 6,  # the same reference found up to this many times in one photo
     "min_inliers": 8,
+    # A placement must explain this share of the correspondences it was fitted on. Right answers
+    # almost never fall below 0.7; text-like logos matched on other lettering often do (fitted on
+    # standard-benchmark photos 121-400, docs/engine.md).
+    "min_ratio": 0.6,
     "ransac_px": 6.0,  # reprojection tolerance in working pixels
     "max_overlap": 0.5,  # share of the smaller outline inside a better detection: same region
     "candidates": 10,
@@ -52,8 +61,14 @@ default_conf: dict[str, Any] = {
     # Below this the engine says nothing. The fit saw every verified placement; the ones resolution
     # keeps are right more often than it predicts, so 0.4 (chosen on photos 121-400) is safe.
     "min_score": 0.4,
-    # The learned detector (docs/detector.md) names regions no reference explains: `Result.unknown`.
+    # The learned detector (docs/detector.md) proposes regions for a closer look (second pass) and
+    # names regions no reference explains: `Result.unknown`.
     "detector": True,
+    "proposal_min_score": 0.3,  # detector boxes at least this confident get a closer look
+    "proposal_max": 12,  # at most this many per photo, best first (each costs ~10-30 ms)
+    "proposal_side": 100,  # a proposal's crop is enlarged until its short side is this many px
+    "proposal_keypoints": 1500,
+    "proposal_shortlist": 20,  # references verified per proposal
     "detector_min_score": 0.5,  # the shipped model is unreliable below this (its model card)
     "detector_max_covered": 0.5,  # a detection mostly inside an identified object is that object
 }
@@ -100,29 +115,41 @@ class Recognizer:
         feats = extract(gray, FeatureConfig(c["max_side"], c["max_keypoints"], c["contrast_threshold"]))
         timing["features"] = _ms(t)
         t = time.perf_counter()
+        passing, matches, votes = self._search_and_verify(feats, c)
+        kept, rivals = resolve(passing, c["max_overlap"])
+        timing["search_verify"] = _ms(t)
+        proposals = []
+        if self._detector is not None:
+            t = time.perf_counter()
+            proposals = self._detector.detect(loaded.rgb, min_score=min(c["detector_min_score"], c["proposal_min_score"]))
+            timing["detector"] = _ms(t)
+            boxes = unexplained(proposals, kept, c["proposal_min_score"], c["max_overlap"], c["proposal_max"])
+            if boxes:
+                t = time.perf_counter()
+                closer = look_closer(gray, boxes, c, lambda f, conf: self._search_and_verify(f, conf)[0])
+                if closer:
+                    kept, rivals = resolve(passing + closer, c["max_overlap"])
+                timing["proposals"] = _ms(t)
+        objects = [self._object(d, rivals[i], feats.keypoints, matches, votes, loaded.scale, loaded.width, loaded.height)
+                   for i, d in enumerate(kept)]
+        unknown = unknown_regions([p for p in proposals if p.score >= c["detector_min_score"]], loaded.scale,
+                                  objects, c["detector_max_covered"])
+        timing["total"] = _ms(t0)
+        return Result(width=loaded.width, height=loaded.height, objects=objects, unknown=unknown, timing_ms=timing)
+
+    def _search_and_verify(self, feats: Features, c: dict[str, Any]) -> tuple[list[Detection], Matches, np.ndarray]:
+        """Detections passing the score and ratio gates among the c["shortlist"] best-voted references,
+        with the correspondences and per-reference votes they came from."""
         matches = self._match(feats.descriptors)
-        timing["search"] = _ms(t)
-        t = time.perf_counter()
         votes = tally(matches, len(self._starts))
         shortlist = np.argsort(-votes)[: c["shortlist"]]
         shortlist = shortlist[votes[shortlist] > 0]
         found = detect(self.index, feats.keypoints, matches, shortlist, c)
         for d in found:
             d.score = self.score(d)
-        kept, rivals = resolve([d for d in found if d.score >= c["min_score"]], c["max_overlap"])
-        timing["verify"] = _ms(t)
-        objects = [self._object(d, rivals[i], feats.keypoints, matches, votes, loaded.scale, loaded.width, loaded.height)
-                   for i, d in enumerate(kept)]
-        unknown = []
-        if self._detector is not None:
-            t = time.perf_counter()
-            unknown = unknown_regions(self._detector, loaded.rgb, loaded.scale, objects,
-                                      c["detector_min_score"], c["detector_max_covered"])
-            timing["detector"] = _ms(t)
-        timing["total"] = _ms(t0)
-        return Result(width=loaded.width, height=loaded.height, objects=objects, unknown=unknown, timing_ms=timing)
+        return [d for d in found if d.score >= c["min_score"] and d.ratio >= c["min_ratio"]], matches, votes
 
-    def _match(self, descriptors: np.ndarray):
+    def _match(self, descriptors: np.ndarray) -> Matches:
         c = self.config
         D, I = vectors.search(self.index.vectors, descriptors, c["k"], c["nprobe"])
         matches = density_ratio_matches(D, I, self._starts, c["max_ratio"])

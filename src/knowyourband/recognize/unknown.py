@@ -6,6 +6,7 @@ import logging
 
 import numpy as np
 
+from knowyourband.detect import Detection as Proposal
 from knowyourband.result import RecognizedObject, UnknownRegion
 
 log = logging.getLogger(__name__)
@@ -24,17 +25,17 @@ def open_detector(enabled: bool, threads: int = 1):
         return None
 
 
-def unknown_regions(detector, rgb: np.ndarray, scale: float, objects: list[RecognizedObject],
-                    min_score: float, max_covered: float) -> list[UnknownRegion]:
-    """Detector boxes that no identified object already explains, in upright-photo pixels.
+def unknown_regions(proposals: list[Proposal], scale: float, objects: list[RecognizedObject],
+                    max_covered: float) -> list[UnknownRegion]:
+    """The detector's boxes that no identified object already explains, in upright-photo pixels.
 
-    rgb: (H, W, 3) uint8, the photo at the working size; `scale` = working size / original size.
-    A detection is dropped when more than `max_covered` of its area lies inside an identified
+    proposals: the detector's detections in the working-size photo; `scale` = working size / original
+    size. A detection is dropped when more than `max_covered` of its area lies inside an identified
     object's box (a logo printed on a recognised cover is not an unknown logo).
     """
     known = np.array([o.box for o in objects], dtype=np.float64).reshape(-1, 4)
     regions = []
-    for kind, box, score in detector.detect(rgb, min_score=min_score):
+    for kind, box, score in proposals:
         b = np.asarray(box, dtype=np.float64) / scale
         if _covered(b, known) > max_covered:
             continue

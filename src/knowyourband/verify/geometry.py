@@ -12,6 +12,7 @@ DEFAULTS = {
     "max_scale_ratio": 12.0,  # longest / shortest projected side, relative to the reference's own aspect
     "min_coverage": 0.04,  # inliers' hull area / reference area: 8 points piled in one corner prove little
     "min_corner_sine": 0.5,  # every projected corner angle between 30 and 150 degrees
+    "affine_fallback": True,  # try a full affine model when no plausible homography is found
     "ransac_iters": 2000,
     "confidence": 0.999,
 }
@@ -113,7 +114,7 @@ def fit(ref_pts: np.ndarray, photo_pts: np.ndarray, width: float, height: float,
         if (inl.sum() >= conf["min_inliers"] and plausible(quad, width, height, H, conf)
                 and hull_area(ref_pts[inl]) >= conf["min_coverage"] * ref_area):
             best = Fit(H, inl, quad, "homography")
-    if best is None:
+    if best is None and conf["affine_fallback"]:
         A, mask = cv2.estimateAffine2D(ref_pts, photo_pts, method=cv2.RANSAC,
                                        ransacReprojThreshold=2 * threshold, maxIters=conf["ransac_iters"],
                                        confidence=conf["confidence"])

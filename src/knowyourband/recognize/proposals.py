@@ -1,0 +1,86 @@
+"""A closer look at the regions the learned detector proposes and the first pass left unexplained.
+
+A logo printed 30 px tall keeps too few keypoints at the scales its reference was described at, and
+in a whole-photo search those few drown among similar strokes of other logos. Cropping the region,
+stretching its own gray levels and enlarging it gives SIFT the fine scales the small print lives
+at; the crop's descriptors then go through the same search and verification as the first pass.
+On the standard benchmark's poster photos, crops around the missed logos' true boxes found 35 of
+101 again (docs/engine.md), so the learned detector's boxes stand in for those true boxes.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from knowyourband.detect import Detection as Proposal
+from knowyourband.features import FeatureConfig, Features, extract, stretch
+from knowyourband.recognize.detections import Detection, overlap
+
+MARGIN = 0.25  # of the proposal's width and height on each side: detector boxes are loose
+MAX_ENLARGE = 4.0  # beyond 4x an enlarged crop only adds interpolation blur
+MAX_SIDE = 4096  # an enlarged crop is never shrunk back below this
+
+
+def unexplained(proposals: list[Proposal], kept: list[Detection], min_score: float, max_covered: float,
+                limit: int) -> list[np.ndarray]:
+    """Boxes (4,) in working pixels worth a closer look: confident, and not mostly inside a detection
+    already made. Best first, at most `limit` (each costs a small SIFT and search)."""
+    out = []
+    for p in sorted(proposals, key=lambda p: -p.score):
+        if p.score < min_score or len(out) >= limit:
+            continue
+        box = np.asarray(p.box, dtype=np.float64)
+        quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
+        if any(overlap(quad, d.quad) > max_covered for d in kept):
+            continue
+        out.append(box)
+    return out
+
+
+def crop_features(gray: np.ndarray, box: np.ndarray, side: int,
+                  config: FeatureConfig) -> tuple[Features, np.ndarray, float]:
+    """Features of a region of the working gray photo (H, W) uint8, enlarged until its short side is
+    `side` px. Returns them in the enlarged crop's pixels, with the crop's origin (2,) in working
+    pixels and the enlargement: working = crop / enlarge + origin."""
+    h, w = gray.shape
+    bw, bh = box[2] - box[0], box[3] - box[1]
+    x0, y0 = int(max(0, box[0] - MARGIN * bw)), int(max(0, box[1] - MARGIN * bh))
+    x1, y1 = int(min(w, np.ceil(box[2] + MARGIN * bw))), int(min(h, np.ceil(box[3] + MARGIN * bh)))
+    crop = gray[y0:y1, x0:x1]
+    enlarge = float(np.clip(side / max(min(bw, bh), 1.0), 1.0, MAX_ENLARGE))
+    if crop.size and enlarge > 1.0:
+        crop = cv2.resize(crop, (round(crop.shape[1] * enlarge), round(crop.shape[0] * enlarge)),
+                          interpolation=cv2.INTER_CUBIC)
+    if crop.size == 0:
+        feats = Features(np.zeros((0, 4), np.float32), np.zeros((0, 128), np.float32), 0, 0)
+    else:
+        feats = extract(stretch(crop), config)
+    return feats, np.array([x0, y0], dtype=np.float64), enlarge
+
+
+def look_closer(gray: np.ndarray, boxes: list[np.ndarray], conf: dict,
+                verify: Callable[[Features, dict], list[Detection]]) -> list[Detection]:
+    """Second-pass detections (working pixels) in each box.
+
+    `verify(features, conf)` runs the first pass's search, geometric verification and gates. It sees
+    the enlarged crop as a photo of its own, so the RANSAC tolerance and the inlier density are
+    measured in the crop's pixels, as they were fitted on photos. A closer look tests many more
+    hypotheses in a region the first pass already searched, so it accepts homographies only: the
+    affine fallback (twice the tolerance, for cloth) is where its chance alignments came from.
+    """
+    config = FeatureConfig(max_side=MAX_SIDE, max_keypoints=conf["proposal_keypoints"],
+                           contrast_threshold=conf["contrast_threshold"])
+    crop_conf = {**conf, "shortlist": conf["proposal_shortlist"], "affine_fallback": False}
+    found: list[Detection] = []
+    for box in boxes:
+        feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], config)
+        if len(feats) < conf["min_inliers"]:
+            continue
+        for d in verify(feats, crop_conf):
+            d.quad = d.quad / enlarge + origin
+            d.points = (d.points / enlarge + origin).astype(np.float32)
+            found.append(d)
+    return found

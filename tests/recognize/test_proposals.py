@@ -1,0 +1,59 @@
+"""The second pass: a closer look at detector proposals the first pass left unexplained."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from engine_scenes import background, logo_gray, paste, rect_quad
+from knowyourband.detect import Detection as Proposal
+from knowyourband.features import FeatureConfig
+from knowyourband.recognize.detections import Detection
+from knowyourband.recognize.proposals import crop_features, look_closer, unexplained
+
+
+def _small_logo_photo(engine_catalog: Path, width: float) -> tuple[np.ndarray, np.ndarray]:
+    photo = background(11)
+    truth = rect_quad(500, 300, width, width * 165 / 480, angle_deg=6)
+    paste(photo, np.repeat(logo_gray(engine_catalog, 5)[..., None], 3, axis=2), truth)
+    return cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY), truth
+
+
+def _box(quad: np.ndarray) -> np.ndarray:
+    return np.array([quad[:, 0].min(), quad[:, 1].min(), quad[:, 0].max(), quad[:, 1].max()])
+
+
+def test_a_small_print_is_placed_in_working_pixels(recognizer, engine_catalog: Path) -> None:
+    gray, truth = _small_logo_photo(engine_catalog, 110)
+    found = look_closer(gray, [_box(truth)], recognizer.config, lambda f, conf: recognizer._search_and_verify(f, conf)[0])
+    refs = recognizer.index.locals.refs
+    keys = [recognizer.index.catalog.reference(int(refs["id"][d.ref])).key for d in found]
+    assert keys == ["logo5"]
+    # The crop was enlarged about 2.6x; the outline comes back in the photo's own pixels.
+    assert np.abs(found[0].quad - truth).max() < 6
+    inside = (found[0].points >= _box(truth)[:2] - 6).all(axis=1) & (found[0].points <= _box(truth)[2:] + 6).all(axis=1)
+    assert inside.all()
+
+
+def test_crop_is_enlarged_to_the_asked_side_and_no_further_than_four_times() -> None:
+    gray = (np.random.default_rng(0).random((400, 600)) * 255).astype(np.uint8)
+    config = FeatureConfig(max_side=4096, max_keypoints=500)
+    _, origin, enlarge = crop_features(gray, np.array([100.0, 100.0, 300.0, 150.0]), 100, config)
+    assert enlarge == 2.0 and origin.tolist() == [50.0, 87.0]  # 25 % margin on each side, whole pixels
+    _, _, enlarge = crop_features(gray, np.array([10.0, 10.0, 60.0, 15.0]), 100, config)
+    assert enlarge == 4.0
+
+
+def test_only_confident_boxes_outside_found_objects_get_a_closer_look() -> None:
+    square = np.array([[0, 0], [100, 0], [100, 100], [0, 100]], dtype=np.float64)
+    found = Detection(ref=0, quad=square, inliers=30, ratio=1.0, query=np.zeros(0, np.int32),
+                      points=np.zeros((0, 2), np.float32), model="homography")
+    proposals = [Proposal("logo", [10, 10, 90, 60], 0.9),  # inside the found object
+                 Proposal("logo", [200, 10, 300, 60], 0.2),  # not confident
+                 Proposal("logo", [200, 100, 300, 160], 0.5),
+                 Proposal("album", [400, 100, 600, 300], 0.8)]
+    boxes = unexplained(proposals, [found], min_score=0.3, max_covered=0.5, limit=5)
+    assert [b.tolist() for b in boxes] == [[400, 100, 600, 300], [200, 100, 300, 160]]
+    assert len(unexplained(proposals, [found], min_score=0.3, max_covered=0.5, limit=1)) == 1
