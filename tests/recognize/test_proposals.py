@@ -27,7 +27,8 @@ def _box(quad: np.ndarray) -> np.ndarray:
 
 def test_a_small_print_is_placed_in_working_pixels(recognizer, engine_catalog: Path) -> None:
     gray, truth = _small_logo_photo(engine_catalog, 110)
-    found = look_closer(gray, [_box(truth)], recognizer.config, lambda f, conf: recognizer._search_and_verify(f, conf)[0])
+    found = look_closer(gray, [_box(truth)], recognizer.config,
+                        lambda f, conf: recognizer.search_and_verify(f, conf).passing(conf))
     refs = recognizer.index.locals.refs
     keys = [recognizer.index.catalog.reference(int(refs["id"][d.ref])).key for d in found]
     assert keys == ["logo5"]

@@ -23,6 +23,7 @@ class GtObject:
     box: list[float]  # [x0, y0, x1, y1], upright photo pixels
     identity: str  # release id for an album, band id for a logo (what a recognizer must name)
     reference_id: str | None = None
+    quad: list[list[float]] | None = None  # the reference's corners TL, TR, BR, BL in the photo, if known
 
 
 @dataclass
@@ -85,7 +86,7 @@ def load_benchmark(bench_dir: Path | str, limit: int | None = None) -> Benchmark
                     f"{'release_id' if kind == 'album' else 'band_id'}"
                 )
             photos[int(ann["image_id"])].objects.append(
-                GtObject(kind, xywh_to_xyxy(ann["bbox"]), identity, ann.get("reference_id"))
+                GtObject(kind, xywh_to_xyxy(ann["bbox"]), identity, ann.get("reference_id"), ann.get("quad"))
             )
     except (KeyError, TypeError, ValueError) as exc:
         raise BenchmarkError(f"{path} is not a valid annotations file ({exc!r}); see docs/formats.md") from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,21 @@ default_conf: dict[str, Any] = {
 }
 
 
+@dataclass
+class Pass:
+    """What one search-and-verify pass saw, kept for the candidates list and for tracing misses."""
+
+    features: Features
+    matches: Matches
+    votes: np.ndarray  # (R,) summed vote weight per reference position
+    shortlist: np.ndarray  # reference positions verified, best-voted first
+    verified: list[Detection]  # every plausible placement, scored
+
+    def passing(self, conf: dict[str, Any]) -> list[Detection]:
+        """The placements the engine is willing to name: score and inlier-ratio gates."""
+        return [d for d in self.verified if d.score >= conf["min_score"] and d.ratio >= conf["min_ratio"]]
+
+
 class Recognizer:
     """Thread-safe: holds only read-only state (the loaded index and the configuration)."""
 
@@ -107,15 +123,14 @@ class Recognizer:
         t0 = time.perf_counter()
         timing: dict[str, float] = {}
         loaded = image if isinstance(image, LoadedImage) else load_image(image, max_side=c["max_side"])
-        gray = cv2.cvtColor(loaded.rgb, cv2.COLOR_RGB2GRAY)
-        if c["stretch"]:
-            gray = stretch(gray)
+        gray = self.working_gray(loaded)
         timing["load"] = _ms(t0)
         t = time.perf_counter()
-        feats = extract(gray, FeatureConfig(c["max_side"], c["max_keypoints"], c["contrast_threshold"]))
+        feats = self.photo_features(gray)
         timing["features"] = _ms(t)
         t = time.perf_counter()
-        passing, matches, votes = self._search_and_verify(feats, c)
+        first = self.search_and_verify(feats)
+        passing = first.passing(c)
         kept, rivals = resolve(passing, c["max_overlap"])
         timing["search_verify"] = _ms(t)
         proposals = []
@@ -126,28 +141,38 @@ class Recognizer:
             boxes = unexplained(proposals, kept, c["proposal_min_score"], c["max_overlap"], c["proposal_max"])
             if boxes:
                 t = time.perf_counter()
-                closer = look_closer(gray, boxes, c, lambda f, conf: self._search_and_verify(f, conf)[0])
+                closer = look_closer(gray, boxes, c, lambda f, conf: self.search_and_verify(f, conf).passing(conf))
                 if closer:
                     kept, rivals = resolve(passing + closer, c["max_overlap"])
                 timing["proposals"] = _ms(t)
-        objects = [self._object(d, rivals[i], feats.keypoints, matches, votes, loaded.scale, loaded.width, loaded.height)
+        objects = [self._object(d, rivals[i], feats.keypoints, first.matches, first.votes, loaded.scale, loaded.width,
+                                loaded.height)
                    for i, d in enumerate(kept)]
         unknown = unknown_regions([p for p in proposals if p.score >= c["detector_min_score"]], loaded.scale,
                                   objects, c["detector_max_covered"])
         timing["total"] = _ms(t0)
         return Result(width=loaded.width, height=loaded.height, objects=objects, unknown=unknown, timing_ms=timing)
 
-    def _search_and_verify(self, feats: Features, c: dict[str, Any]) -> tuple[list[Detection], Matches, np.ndarray]:
-        """Detections passing the score and ratio gates among the c["shortlist"] best-voted references,
-        with the correspondences and per-reference votes they came from."""
+    def working_gray(self, loaded: LoadedImage) -> np.ndarray:
+        """The gray photo features are extracted from: (H, W) uint8 at the working size, stretched."""
+        gray = cv2.cvtColor(loaded.rgb, cv2.COLOR_RGB2GRAY)
+        return stretch(gray) if self.config["stretch"] else gray
+
+    def photo_features(self, gray: np.ndarray) -> Features:
+        c = self.config
+        return extract(gray, FeatureConfig(c["max_side"], c["max_keypoints"], c["contrast_threshold"]))
+
+    def search_and_verify(self, feats: Features, conf: dict[str, Any] | None = None) -> Pass:
+        """One pass over a photo's (or a crop's) features: search, votes, shortlist, verification."""
+        c = conf or self.config
         matches = self._match(feats.descriptors)
         votes = tally(matches, len(self._starts))
         shortlist = np.argsort(-votes)[: c["shortlist"]]
         shortlist = shortlist[votes[shortlist] > 0]
-        found = detect(self.index, feats.keypoints, matches, shortlist, c)
-        for d in found:
+        verified = detect(self.index, feats.keypoints, matches, shortlist, c)
+        for d in verified:
             d.score = self.score(d)
-        return [d for d in found if d.score >= c["min_score"] and d.ratio >= c["min_ratio"]], matches, votes
+        return Pass(feats, matches, votes, shortlist, verified)
 
     def _match(self, descriptors: np.ndarray) -> Matches:
         c = self.config

@@ -1,0 +1,122 @@
+"""Why was an object missed? Each ground-truth object followed through the engine's first pass.
+
+`kyb eval` says how many objects were missed; this says where each one was lost, which is what
+decides what to work on (docs/engine.md). For every annotated object of a benchmark photo:
+
+- `found`: a reported placement of the right identity at IoU >= 0.5;
+- `few-correspondences`: fewer than `min_inliers` tentative matches to its reference agree with its
+  true outline (blur, tiny print, or its descriptors lost among other references');
+- `not-shortlisted`: enough true matches, but the reference's votes were not in the shortlist;
+- `not-verified`: shortlisted, but no plausible placement of the right identity came out;
+- `below-threshold`: placed right, but under the score or inlier-ratio gate;
+- `resolved-away`: placed right and above the gates, then dropped for an overlapping detection.
+
+Only the first pass is traced; the second pass on detector boxes may still find a first-pass miss,
+so `found` here can be lower than `kyb eval`'s count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from knowyourband.evaluate.groundtruth import GtObject, load_benchmark
+from knowyourband.evaluate.metrics import iou
+from knowyourband.imageio import load_image
+from knowyourband.recognize.detections import Detection, resolve
+from knowyourband.recognize.recognizer import Recognizer
+from knowyourband.verify import geometry
+
+STAGES = ("found", "few-correspondences", "not-shortlisted", "not-verified", "below-threshold", "resolved-away")
+TRUE_MATCH_PX = 8.0  # a tentative match within this of the true outline's prediction counts as right
+
+
+class _Identities:
+    """Reference position -> reference key and the identity an object of its kind is judged by."""
+
+    def __init__(self, rec: Recognizer) -> None:
+        catalog = rec.index.catalog
+        refs = rec.index.locals.refs
+        self.key, self.identity, self.kind = [], [], []
+        for ref_id, kind in zip(refs["id"], refs["kind"]):
+            ref = catalog.reference(int(ref_id))
+            album = kind == 1
+            self.key.append(ref.key)
+            self.kind.append("album" if album else "logo")
+            self.identity.append(catalog.release_ref(ref.release_id).key if album else catalog.band_ref(ref.band_id).key)
+        self.position = {key: i for i, key in enumerate(self.key)}
+
+
+def trace(index_dir: str | Path, bench_dir: str | Path, scenes: set[str] | None = None,
+          limit: int | None = None, conf: dict | None = None) -> list[dict]:
+    """One row per annotated object: photo, scene, kind, stage and the counts behind it."""
+    rec = Recognizer.open(index_dir, conf={**(conf or {}), "detector": False})
+    names = _Identities(rec)
+    bench = load_benchmark(bench_dir, limit=limit)
+    rows = []
+    for photo in bench.photos:
+        if scenes and photo.scene not in scenes:
+            continue
+        loaded = load_image(bench.path(photo), max_side=rec.config["max_side"])
+        feats = rec.photo_features(rec.working_gray(loaded))
+        first = rec.search_and_verify(feats)
+        kept, _ = resolve(first.passing(rec.config), rec.config["max_overlap"])
+        for gt in photo.objects:
+            stage, counts = _stage(rec, names, first, kept, gt, loaded.scale)
+            rows.append({"photo": photo.file_name, "scene": photo.scene, "difficulty": photo.difficulty,
+                         "kind": gt.kind, "identity": gt.identity, "stage": stage, **counts})
+    return rows
+
+
+def _stage(rec: Recognizer, names: _Identities, first, kept: list[Detection], gt: GtObject,
+           scale: float) -> tuple[str, dict]:
+    conf = rec.config
+    box = [v * scale for v in gt.box]
+
+    def right(d: Detection) -> bool:
+        q = d.quad
+        return (names.kind[d.ref] == gt.kind and names.identity[d.ref] == gt.identity
+                and iou([q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()], box) >= 0.5)
+
+    ref = names.position.get(gt.reference_id or "")
+    rank = int(np.count_nonzero(first.votes > first.votes[ref])) if ref is not None else None
+    true_matches = _true_matches(rec, first, ref, gt, scale) if ref is not None else None
+    counts = {"true_matches": true_matches, "vote_rank": rank}
+    placed = [d for d in first.verified if right(d)]
+    if any(right(d) for d in kept):
+        return "found", counts
+    if any(d in first.passing(conf) for d in placed):
+        return "resolved-away", counts
+    if placed:
+        counts["best_score"] = round(max(d.score for d in placed), 3)
+        return "below-threshold", counts
+    if ref is not None and ref in set(first.shortlist.tolist()):
+        return "not-verified", counts
+    if true_matches is not None and true_matches >= conf["min_inliers"]:
+        return "not-shortlisted", counts
+    return "few-correspondences", counts
+
+
+def _true_matches(rec: Recognizer, first, ref: int, gt: GtObject, scale: float) -> int | None:
+    """Tentative matches to the object's own reference that land where its true outline says."""
+    if gt.quad is None:
+        return None
+    refs = rec.index.locals.refs
+    corners = geometry.outline(float(refs["width"][ref]), float(refs["height"][ref])).astype(np.float32)
+    truth = cv2.getPerspectiveTransform(corners, (np.asarray(gt.quad) * scale).astype(np.float32))
+    mine = first.matches.ref == ref
+    ref_xy = rec.index.locals.keypoints(first.matches.row[mine])[:, :2].astype(np.float64)
+    photo_xy = first.features.keypoints[first.matches.query[mine], :2]
+    return int((np.linalg.norm(geometry.project(truth.astype(np.float64), ref_xy) - photo_xy, axis=1)
+                < TRUE_MATCH_PX).sum())
+
+
+def summary(rows: list[dict]) -> dict[tuple[str, str], Counter]:
+    """Stage counts per (scene, kind)."""
+    out: dict[tuple[str, str], Counter] = {}
+    for r in rows:
+        out.setdefault((r["scene"], r["kind"]), Counter())[r["stage"]] += 1
+    return dict(sorted(out.items()))
