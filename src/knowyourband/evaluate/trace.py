@@ -46,7 +46,8 @@ class _Identities:
             album = kind == 1
             self.key.append(ref.key)
             self.kind.append("album" if album else "logo")
-            self.identity.append(catalog.release_ref(ref.release_id).key if album else catalog.band_ref(ref.band_id).key)
+            owner = catalog.release_ref(ref.release_id) if album else catalog.band_ref(ref.band_id)
+            self.identity.append(owner.key)
         self.position = {key: i for i, key in enumerate(self.key)}
 
 

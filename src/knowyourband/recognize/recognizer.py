@@ -136,7 +136,8 @@ class Recognizer:
         proposals = []
         if self._detector is not None:
             t = time.perf_counter()
-            proposals = self._detector.detect(loaded.rgb, min_score=min(c["detector_min_score"], c["proposal_min_score"]))
+            lowest = min(c["detector_min_score"], c["proposal_min_score"])
+            proposals = self._detector.detect(loaded.rgb, min_score=lowest)
             timing["detector"] = _ms(t)
             boxes = unexplained(proposals, kept, c["proposal_min_score"], c["max_overlap"], c["proposal_max"])
             if boxes:
