@@ -21,7 +21,7 @@ from knowyourband.recognize.detections import Detection, overlap
 
 MARGIN = 0.25  # of the proposal's width and height on each side: detector boxes are loose
 MAX_ENLARGE = 4.0  # beyond 4x an enlarged crop only adds interpolation blur
-MAX_SIDE = 4096  # an enlarged crop is never shrunk back below this
+MAX_SIDE = 4096  # feature extraction shrinks only crops longer than this (enlarged crops stay as they are)
 
 
 def unexplained(proposals: list[Proposal], kept: list[Detection], min_score: float, max_covered: float,
