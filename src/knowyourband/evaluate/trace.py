@@ -27,7 +27,7 @@ from knowyourband.evaluate.groundtruth import GtObject, load_benchmark
 from knowyourband.evaluate.metrics import iou
 from knowyourband.imageio import load_image
 from knowyourband.recognize.detections import Detection, resolve
-from knowyourband.recognize.recognizer import Recognizer
+from knowyourband.recognize.recognizer import Pass, Recognizer
 from knowyourband.verify import geometry
 
 STAGES = ("found", "few-correspondences", "not-shortlisted", "not-verified", "below-threshold", "resolved-away")
@@ -64,16 +64,17 @@ def trace(index_dir: str | Path, bench_dir: str | Path, scenes: set[str] | None 
         loaded = load_image(bench.path(photo), max_side=rec.config["max_side"])
         feats = rec.photo_features(rec.working_gray(loaded))
         first = rec.search_and_verify(feats)
-        kept, _ = resolve(first.passing(rec.config), rec.config["max_overlap"])
+        passing = first.passing(rec.config)
+        kept, _ = resolve(passing, rec.config["max_overlap"])
         for gt in photo.objects:
-            stage, counts = _stage(rec, names, first, kept, gt, loaded.scale)
+            stage, counts = _stage(rec, names, first, passing, kept, gt, loaded.scale)
             rows.append({"photo": photo.file_name, "scene": photo.scene, "difficulty": photo.difficulty,
                          "kind": gt.kind, "identity": gt.identity, "stage": stage, **counts})
     return rows
 
 
-def _stage(rec: Recognizer, names: _Identities, first, kept: list[Detection], gt: GtObject,
-           scale: float) -> tuple[str, dict]:
+def _stage(rec: Recognizer, names: _Identities, first: Pass, passing: list[Detection], kept: list[Detection],
+           gt: GtObject, scale: float) -> tuple[str, dict]:
     conf = rec.config
     box = [v * scale for v in gt.box]
 
@@ -89,19 +90,19 @@ def _stage(rec: Recognizer, names: _Identities, first, kept: list[Detection], gt
     placed = [d for d in first.verified if right(d)]
     if any(right(d) for d in kept):
         return "found", counts
-    if any(d in first.passing(conf) for d in placed):
+    if any(d in passing for d in placed):
         return "resolved-away", counts
     if placed:
         counts["best_score"] = round(max(d.score for d in placed), 3)
         return "below-threshold", counts
-    if ref is not None and ref in set(first.shortlist.tolist()):
+    if ref is not None and bool((first.shortlist == ref).any()):
         return "not-verified", counts
     if true_matches is not None and true_matches >= conf["min_inliers"]:
         return "not-shortlisted", counts
     return "few-correspondences", counts
 
 
-def _true_matches(rec: Recognizer, first, ref: int, gt: GtObject, scale: float) -> int | None:
+def _true_matches(rec: Recognizer, first: Pass, ref: int, gt: GtObject, scale: float) -> int | None:
     """Tentative matches to the object's own reference that land where its true outline says."""
     if gt.quad is None:
         return None

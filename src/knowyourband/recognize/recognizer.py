@@ -93,7 +93,8 @@ class Pass:
 
 
 class Recognizer:
-    """Thread-safe: holds only read-only state (the loaded index and the configuration)."""
+    """Thread-safe: holds read-only state (the loaded index, the configuration, the detector session)
+    and a thread pool for the inverted-polarity search, which callers' threads share."""
 
     def __init__(self, index: Index, conf: dict[str, Any] | None = None) -> None:
         self.index = index
