@@ -38,6 +38,15 @@ def test_a_small_print_is_placed_in_working_pixels(recognizer, engine_catalog: P
     assert inside.all()
 
 
+def test_a_sharper_copy_of_the_photo_is_cropped_in_its_own_pixels(recognizer, engine_catalog: Path) -> None:
+    gray, truth = _small_logo_photo(engine_catalog, 110)
+    sharper = cv2.resize(gray, (gray.shape[1] * 2, gray.shape[0] * 2), interpolation=cv2.INTER_CUBIC)
+    found = look_closer(sharper, [_box(truth)], recognizer.config,
+                        lambda f, conf: recognizer.search_and_verify(f, conf).passing(conf), scale=2.0)
+    assert len(found) == 1
+    assert np.abs(found[0].quad - truth).max() < 6  # back in the working photo's pixels
+
+
 def test_crop_is_enlarged_to_the_asked_side_and_no_further_than_four_times() -> None:
     gray = (np.random.default_rng(0).random((400, 600)) * 255).astype(np.uint8)
     config = FeatureConfig(max_side=4096, max_keypoints=500)

@@ -62,8 +62,11 @@ def crop_features(gray: np.ndarray, box: np.ndarray, side: int,
 
 
 def look_closer(gray: np.ndarray, boxes: list[np.ndarray], conf: dict,
-                verify: Callable[[Features, dict], list[Detection]]) -> list[Detection]:
-    """Second-pass detections (working pixels) in each box.
+                verify: Callable[[Features, dict], list[Detection]], scale: float = 1.0) -> list[Detection]:
+    """Second-pass detections (working pixels) in each box (working pixels).
+
+    `gray` may hold more pixels than the working photo: `scale` = its pixels per working pixel
+    (crops of the photo decoded at a higher resolution keep detail the working photo lost).
 
     `verify(features, conf)` runs the first pass's search, geometric verification and gates. It sees
     the enlarged crop as a photo of its own, so the RANSAC tolerance and the inlier density are
@@ -76,11 +79,11 @@ def look_closer(gray: np.ndarray, boxes: list[np.ndarray], conf: dict,
     crop_conf = {**conf, "shortlist": conf["proposal_shortlist"], "affine_fallback": False}
     found: list[Detection] = []
     for box in boxes:
-        feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], config)
+        feats, origin, enlarge = crop_features(gray, box * scale, conf["proposal_side"], config)
         if len(feats) < conf["min_inliers"]:
             continue
         for d in verify(feats, crop_conf):
-            d.quad = d.quad / enlarge + origin
-            d.points = (d.points / enlarge + origin).astype(np.float32)
+            d.quad = (d.quad / enlarge + origin) / scale
+            d.points = ((d.points / enlarge + origin) / scale).astype(np.float32)
             found.append(d)
     return found

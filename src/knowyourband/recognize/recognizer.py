@@ -70,6 +70,7 @@ default_conf: dict[str, Any] = {
     "proposal_min_score": 0.3,  # detector boxes at least this confident get a closer look
     "proposal_max": 12,  # at most this many per photo, best first (each costs ~10-30 ms)
     "proposal_side": 100,  # a proposal's crop is enlarged until its short side is this many px
+    "proposal_max_side": 2560,  # crops come from the photo decoded at up to this long side
     "proposal_keypoints": 1500,
     "proposal_shortlist": 20,  # references verified per proposal
     "detector_min_score": 0.5,  # the shipped model is unreliable below this (its model card)
@@ -146,7 +147,9 @@ class Recognizer:
             boxes = unexplained(proposals, kept, c["proposal_min_score"], c["max_overlap"], c["proposal_max"])
             if boxes:
                 t = time.perf_counter()
-                closer = look_closer(gray, boxes, c, lambda f, conf: self.search_and_verify(f, conf).passing(conf))
+                detail, scale = self._detail_gray(image, loaded, gray)
+                closer = look_closer(detail, boxes, c, lambda f, conf: self.search_and_verify(f, conf).passing(conf),
+                                     scale)
                 if closer:
                     kept, rivals = resolve(passing + closer, c["max_overlap"])
                 timing["proposals"] = _ms(t)
@@ -162,6 +165,19 @@ class Recognizer:
         """The gray photo features are extracted from: (H, W) uint8 at the working size, stretched."""
         gray = cv2.cvtColor(loaded.rgb, cv2.COLOR_RGB2GRAY)
         return stretch(gray) if self.config["stretch"] else gray
+
+    def _detail_gray(self, image: ImageSource | LoadedImage, loaded: LoadedImage,
+                     gray: np.ndarray) -> tuple[np.ndarray, float]:
+        """The gray photo at up to `proposal_max_side` for the closer look, and its pixels per working
+        pixel. Falls back to the working photo when the source cannot be read again."""
+        if loaded.scale >= 1.0 or isinstance(image, LoadedImage):
+            return gray, 1.0
+        if hasattr(image, "seek"):
+            if not (hasattr(image, "seekable") and image.seekable()):
+                return gray, 1.0
+            image.seek(0)
+        detail = load_image(image, max_side=self.config["proposal_max_side"])
+        return self.working_gray(detail), detail.rgb.shape[1] / loaded.rgb.shape[1]
 
     def photo_features(self, gray: np.ndarray) -> Features:
         c = self.config
