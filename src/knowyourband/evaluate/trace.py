@@ -23,6 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from knowyourband.baselines.references import Reference, from_catalog
 from knowyourband.evaluate.groundtruth import GtObject, load_benchmark
 from knowyourband.evaluate.metrics import iou
 from knowyourband.imageio import load_image
@@ -34,28 +35,18 @@ STAGES = ("found", "few-correspondences", "not-shortlisted", "not-verified", "be
 TRUE_MATCH_PX = 8.0  # a tentative match within this of the true outline's prediction counts as right
 
 
-class _Identities:
-    """Reference position -> reference key and the identity an object of its kind is judged by."""
-
-    def __init__(self, rec: Recognizer) -> None:
-        catalog = rec.index.catalog
-        refs = rec.index.locals.refs
-        self.key, self.identity, self.kind = [], [], []
-        for ref_id, kind in zip(refs["id"], refs["kind"]):
-            ref = catalog.reference(int(ref_id))
-            album = kind == 1
-            self.key.append(ref.key)
-            self.kind.append("album" if album else "logo")
-            owner = catalog.release_ref(ref.release_id) if album else catalog.band_ref(ref.band_id)
-            self.identity.append(owner.key)
-        self.position = {key: i for i, key in enumerate(self.key)}
+def _by_position(rec: Recognizer) -> list[Reference]:
+    """The catalogue's references in index-position order, the order a Detection's `ref` counts in."""
+    by_id = {r.id: r for r in from_catalog(rec.index.catalog, lambda row: row.image)}
+    return [by_id[int(i)] for i in rec.index.locals.refs["id"]]
 
 
 def trace(index_dir: str | Path, bench_dir: str | Path, scenes: set[str] | None = None,
           limit: int | None = None, conf: dict | None = None) -> list[dict]:
     """One row per annotated object: photo, scene, kind, stage and the counts behind it."""
     rec = Recognizer.open(index_dir, conf={**(conf or {}), "detector": False})
-    names = _Identities(rec)
+    references = _by_position(rec)
+    position = {r.key: p for p, r in enumerate(references)}
     bench = load_benchmark(bench_dir, limit=limit)
     rows = []
     for photo in bench.photos:
@@ -67,23 +58,23 @@ def trace(index_dir: str | Path, bench_dir: str | Path, scenes: set[str] | None 
         passing = first.passing(rec.config)
         kept, _ = resolve(passing, rec.config["max_overlap"])
         for gt in photo.objects:
-            stage, counts = _stage(rec, names, first, passing, kept, gt, loaded.scale)
+            stage, counts = _stage(rec, references, position.get(gt.reference_id or ""), first, passing, kept, gt,
+                                   loaded.scale)
             rows.append({"photo": photo.file_name, "scene": photo.scene, "difficulty": photo.difficulty,
                          "kind": gt.kind, "identity": gt.identity, "stage": stage, **counts})
     return rows
 
 
-def _stage(rec: Recognizer, names: _Identities, first: Pass, passing: list[Detection], kept: list[Detection],
-           gt: GtObject, scale: float) -> tuple[str, dict]:
+def _stage(rec: Recognizer, references: list[Reference], ref: int | None, first: Pass, passing: list[Detection],
+           kept: list[Detection], gt: GtObject, scale: float) -> tuple[str, dict]:
     conf = rec.config
     box = [v * scale for v in gt.box]
 
     def right(d: Detection) -> bool:
         q = d.quad
-        return (names.kind[d.ref] == gt.kind and names.identity[d.ref] == gt.identity
+        return (references[d.ref].kind == gt.kind and references[d.ref].identity == gt.identity
                 and iou([q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()], box) >= 0.5)
 
-    ref = names.position.get(gt.reference_id or "")
     rank = int(np.count_nonzero(first.votes > first.votes[ref])) if ref is not None else None
     true_matches = _true_matches(rec, first, ref, gt, scale) if ref is not None else None
     counts = {"true_matches": true_matches, "vote_rank": rank}
