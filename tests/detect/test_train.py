@@ -79,3 +79,26 @@ def test_the_same_seed_trains_the_same_weights(tiny_bench: Path, tmp_path: Path)
         train_detector([tiny_bench], out, TrainConfig(size=64, epochs=1, batch=4, seed=9, threads=1))
         weights.append(torch.load(out.with_suffix(".pt"), weights_only=True))
     assert all(torch.equal(weights[0][k], weights[1][k]) for k in weights[0])
+
+
+def test_init_starts_from_a_previous_runs_weights(tiny_bench: Path, tmp_path: Path) -> None:
+    from knowyourband.detect.train.fit import TrainConfig, train_detector
+
+    first = tmp_path / "first" / "m.onnx"
+    train_detector([tiny_bench], first, TrainConfig(size=64, epochs=1, batch=4, seed=9, threads=1))
+    tuned = tmp_path / "tuned" / "m.onnx"
+    history = train_detector([tiny_bench], tuned, TrainConfig(size=64, epochs=1, batch=4, seed=9, threads=1,
+                                                              init=str(first.with_suffix(".pt"))))
+    fresh = json.loads(first.with_suffix(".json").read_text())
+    # Same data, seed and schedule: only the starting weights differ, so the first epoch's loss does.
+    assert history["epochs"][0]["loss"] != fresh["epochs"][0]["loss"]
+    assert history["config"]["init"] == str(first.with_suffix(".pt"))
+
+
+def test_init_refuses_weights_of_another_network(tiny_bench: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.pt"
+    torch.save({"conv.weight": torch.zeros(1)}, other)
+    args = ["train", "detector", "--bench", str(tiny_bench), "--out", str(tmp_path / "m.onnx"),
+            "--size", "64", "--epochs", "1", "--init", str(other)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "another network shape" in result.output

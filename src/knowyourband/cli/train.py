@@ -38,10 +38,12 @@ def train() -> None:
               help="Stop after the epoch that crosses this wall-clock budget.")
 @click.option("--stop-after", type=click.IntRange(min=1), default=None,
               help="Run only the first N epochs of the --epochs schedule (reproduces a budget-cut run).")
+@click.option("--init", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Start from these weights (a previous run's OUT.pt) instead of random ones: fine-tuning.")
 @friendly_errors
 def detector(benches: tuple[Path, ...], out: Path, epochs: int, seed: int, size: int, batch: int, lr: float,
              val_fraction: float, no_augment: bool, threads: int, max_minutes: float | None,
-             stop_after: int | None) -> None:
+             stop_after: int | None, init: Path | None) -> None:
     """Train on KYB-Synth benchmark folders and write the best epoch as an ONNX model."""
     if importlib.util.find_spec("torch") is None or importlib.util.find_spec("onnx") is None:
         raise KybError("training needs torch and onnx: pip install 'knowyourband[train]'")
@@ -51,7 +53,7 @@ def detector(benches: tuple[Path, ...], out: Path, epochs: int, seed: int, size:
 
     config = TrainConfig(size=size, epochs=epochs, batch=batch, lr=lr, augment=not no_augment,
                          val_fraction=val_fraction, seed=seed, threads=threads, max_minutes=max_minutes,
-                         stop_after=stop_after)
+                         stop_after=stop_after, init=str(init) if init else None)
     history = train_detector(list(benches), out, config, on_epoch=lambda row: click.echo(json.dumps(row)))
     best = history["epochs"][history["best_epoch"] - 1]
     click.echo(f"wrote {out} (best epoch {history['best_epoch']} of {len(history['epochs'])}, "

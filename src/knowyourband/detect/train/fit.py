@@ -40,6 +40,7 @@ class TrainConfig:
     threads: int = 2  # torch CPU threads
     max_minutes: float | None = None  # stop after the epoch that crosses this wall-clock budget
     stop_after: int | None = None  # run only the first N epochs of the `epochs`-long schedule
+    init: str | None = None  # start from these weights (a previous run's OUT.pt) instead of random ones
     net: NetConfig = field(default_factory=NetConfig)
 
 
@@ -67,6 +68,17 @@ def validate(net: DetectorNet, samples: list[dataset.Sample], size: int) -> dict
     return score_detections(predictions, truths, DEFAULT_MIN_SCORE)
 
 
+def _load_init(net: DetectorNet, path: Path) -> None:
+    try:
+        state = torch.load(path, weights_only=True)
+    except (OSError, RuntimeError, EOFError) as exc:
+        raise KybError(f"{path}: cannot read starting weights ({exc})") from exc
+    try:
+        net.load_state_dict(state)
+    except RuntimeError as exc:
+        raise KybError(f"{path}: weights of another network shape than the one configured here") from exc
+
+
 def train_detector(
     benches: list[Path | str],
     out: Path | str,
@@ -90,6 +102,8 @@ def train_detector(
     if not train_set:
         raise KybError(f"{', '.join(map(str, benches))}: too few photos to train on ({len(samples)})")
     net = DetectorNet(cfg.net)
+    if cfg.init is not None:
+        _load_init(net, Path(cfg.init))
     stride = cfg.net.stride
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps_per_epoch = math.ceil(len(train_set) / cfg.batch)
