@@ -22,7 +22,7 @@ def _grid(x: float, y: float, side: float, n: int) -> np.ndarray:
 def test_cover_with_more_inliers_outside_replaces_a_higher_scored_logo_printed_on_it():
     logo = _detection(1, _square(20, 20, 40), _grid(20, 20, 40, 6), score=0.95)  # 36 inliers
     cover = _detection(2, _square(0, 0, 200), np.vstack([_grid(20, 20, 40, 6), _grid(0, 0, 200, 8)]), score=0.9)
-    kept, rivals = resolve([logo, cover], 0.5)
+    kept, rivals = resolve([logo, cover], 0.5, 8)
     assert [d.ref for d in kept] == [2]
     assert [d.ref for d in rivals[0]] == [1]
 
@@ -30,12 +30,37 @@ def test_cover_with_more_inliers_outside_replaces_a_higher_scored_logo_printed_o
 def test_logo_alone_still_beats_a_cover_whose_inliers_all_sit_on_the_logo():
     logo = _detection(1, _square(20, 20, 40), _grid(20, 20, 40, 6), score=0.95)
     cover = _detection(2, _square(0, 0, 200), _grid(22, 22, 36, 7), score=0.9)  # 49 inliers, all on the logo
-    kept, _ = resolve([logo, cover], 0.5)
+    kept, _ = resolve([logo, cover], 0.5, 8)
     assert [d.ref for d in kept] == [1]
 
 
 def test_separate_objects_are_both_kept():
     a = _detection(1, _square(0, 0, 50), _grid(0, 0, 50, 4), score=0.9)
     b = _detection(2, _square(100, 100, 50), _grid(100, 100, 50, 4), score=0.8)
-    kept, _ = resolve([a, b], 0.5)
+    kept, _ = resolve([a, b], 0.5, 8)
     assert sorted(d.ref for d in kept) == [1, 2]
+
+
+def test_cover_with_fewer_inliers_than_its_logo_still_wins_with_enough_of_them_outside_it():
+    logo = _detection(1, _square(20, 20, 40), _grid(20, 20, 40, 7), score=0.95)  # 49 inliers
+    # 36 of the cover's inliers sit on the logo, 9 on the rest of the sleeve: the photo shows the cover.
+    outside = np.array([(100 + 10 * i, 150.0) for i in range(9)])
+    cover = _detection(2, _square(0, 0, 200), np.vstack([_grid(20, 20, 40, 6), outside]), score=0.9)
+    kept, _ = resolve([logo, cover], 0.5, 8)
+    assert [d.ref for d in kept] == [2]
+
+
+def test_a_higher_scored_cover_is_not_replaced_by_the_logo_holding_most_of_its_inliers():
+    logo = _detection(1, _square(20, 20, 40), _grid(20, 20, 40, 5), score=0.8)
+    outside = np.array([(100 + 10 * i, 150.0) for i in range(8)])
+    cover = _detection(2, _square(0, 0, 200), np.vstack([_grid(20, 20, 40, 5), outside]), score=0.95)
+    kept, rivals = resolve([logo, cover], 0.5, 8)
+    assert [d.ref for d in kept] == [2] and [d.ref for d in rivals[0]] == [1]
+
+
+def test_seven_inliers_outside_the_logo_are_not_enough_to_name_the_cover():
+    logo = _detection(1, _square(20, 20, 40), _grid(20, 20, 40, 5), score=0.8)
+    outside = np.array([(100 + 10 * i, 150.0) for i in range(7)])
+    cover = _detection(2, _square(0, 0, 200), np.vstack([_grid(20, 20, 40, 5), outside]), score=0.95)
+    kept, _ = resolve([logo, cover], 0.5, 8)
+    assert [d.ref for d in kept] == [1]

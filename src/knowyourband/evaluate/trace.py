@@ -56,7 +56,7 @@ def trace(index_dir: str | Path, bench_dir: str | Path, scenes: set[str] | None 
         feats = rec.photo_features(rec.working_gray(loaded))
         first = rec.search_and_verify(feats)
         passing = first.passing(rec.config)
-        kept, _ = resolve(passing, rec.config["max_overlap"])
+        kept, _ = resolve(passing, rec.config["max_overlap"], rec.config["min_inliers"])
         for gt in photo.objects:
             stage, counts = _stage(rec, references, position.get(gt.reference_id or ""), first, passing, kept, gt,
                                    loaded.scale)

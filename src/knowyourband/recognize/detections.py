@@ -109,15 +109,16 @@ def _inside(quad: np.ndarray, points: np.ndarray) -> float:
     return float(geometry.inside_convex(quad, points.astype(np.float64)).mean())
 
 
-def resolve(detections: list[Detection], max_overlap: float) -> tuple[list[Detection], dict[int, list[Detection]]]:
+def resolve(detections: list[Detection], max_overlap: float,
+            min_inliers: int) -> tuple[list[Detection], dict[int, list[Detection]]]:
     """One identity per region: keep the best-scored detection, drop those whose outline or inliers
     lie mostly inside a kept one (a logo printed on a detected cover is part of that cover).
 
-    Two exceptions: a band's logo printed on its album cover makes the cover "match" a photo of the
-    logo alone, with a big outline around a small cluster of inliers. When a smaller detection holds
-    most of a kept one's inliers, the smaller one explains the evidence better and takes its place.
-    Conversely, a larger detection with more inliers, most of them outside a kept smaller one, is the
-    cover that logo is printed on and takes its place.
+    When one of two overlapping detections lies inside the other (a band's logo printed on its album
+    cover), the evidence decides, not the score: the logo's inliers are denser, so it usually scores
+    higher. The larger one wins when at least `min_inliers` of its own inliers lie outside the smaller
+    one: the photo shows more of it than the print. Otherwise its big outline hangs on the smaller
+    one's points alone (a photo of the logo "matches" the cover it is printed on) and the smaller wins.
     Returns the kept detections and, per kept index, the rivals dropped in its favour.
     """
     kept: list[Detection] = []
@@ -130,13 +131,11 @@ def resolve(detections: list[Detection], max_overlap: float) -> tuple[list[Detec
             rivals.append([])
             continue
         k = kept[hit]
-        if _area(d.quad) < 0.5 * _area(k.quad) and _inside(d.quad, k.points) >= 0.7:
-            kept[hit] = d
-            rivals[hit] = [k] + rivals[hit]
-        elif (_area(k.quad) < 0.5 * _area(d.quad) and d.inliers > k.inliers
-              and _inside(k.quad, d.points) < 0.7):
-            # The logo printed on a cover often scores higher than the cover (its inliers are denser),
-            # but a larger placement with more inliers, most of them outside the logo, is the cover.
+        small, large = (d, k) if _area(d.quad) < _area(k.quad) else (k, d)
+        nested = _area(small.quad) < 0.5 * _area(large.quad)
+        outside = round(len(large.points) * (1.0 - _inside(small.quad, large.points)))
+        winner = (large if outside >= min_inliers else small) if nested else k
+        if winner is d:
             kept[hit] = d
             rivals[hit] = [k] + rivals[hit]
         else:

@@ -136,7 +136,7 @@ class Recognizer:
         t = time.perf_counter()
         first = self.search_and_verify(feats)
         passing = first.passing(c)
-        kept, rivals = resolve(passing, c["max_overlap"])
+        kept, rivals = resolve(passing, c["max_overlap"], c["min_inliers"])
         timing["search_verify"] = _ms(t)
         proposals = []
         if self._detector is not None:
@@ -151,7 +151,7 @@ class Recognizer:
                 closer = look_closer(detail, boxes, c, lambda f, conf: self.search_and_verify(f, conf).passing(conf),
                                      scale)
                 if closer:
-                    kept, rivals = resolve(passing + closer, c["max_overlap"])
+                    kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
                 timing["proposals"] = _ms(t)
         objects = [self._object(d, rivals[i], feats.keypoints, first.matches, first.votes, loaded.scale, loaded.width,
                                 loaded.height)
