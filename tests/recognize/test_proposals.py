@@ -25,10 +25,13 @@ def _box(quad: np.ndarray) -> np.ndarray:
     return np.array([quad[:, 0].min(), quad[:, 1].min(), quad[:, 0].max(), quad[:, 1].max()])
 
 
+def _proposal(quad: np.ndarray) -> Proposal:
+    return Proposal("logo", _box(quad).tolist(), 0.9)
+
+
 def test_a_small_print_is_placed_in_working_pixels(recognizer, engine_catalog: Path) -> None:
     gray, truth = _small_logo_photo(engine_catalog, 110)
-    found = look_closer(gray, [_box(truth)], recognizer.config,
-                        lambda f, conf: recognizer.search_and_verify(f, conf).passing(conf))
+    found = look_closer(gray, [_proposal(truth)], recognizer.config, recognizer.search_and_verify, recognizer.index)
     refs = recognizer.index.locals.refs
     keys = [recognizer.index.catalog.reference(int(refs["id"][d.ref])).key for d in found]
     assert keys == ["logo5"]
@@ -41,8 +44,8 @@ def test_a_small_print_is_placed_in_working_pixels(recognizer, engine_catalog: P
 def test_a_sharper_copy_of_the_photo_is_cropped_in_its_own_pixels(recognizer, engine_catalog: Path) -> None:
     gray, truth = _small_logo_photo(engine_catalog, 110)
     sharper = cv2.resize(gray, (gray.shape[1] * 2, gray.shape[0] * 2), interpolation=cv2.INTER_CUBIC)
-    found = look_closer(sharper, [_box(truth)], recognizer.config,
-                        lambda f, conf: recognizer.search_and_verify(f, conf).passing(conf), scale=2.0)
+    found = look_closer(sharper, [_proposal(truth)], recognizer.config, recognizer.search_and_verify,
+                        recognizer.index, scale=2.0)
     assert len(found) == 1
     assert np.abs(found[0].quad - truth).max() < 6  # back in the working photo's pixels
 
@@ -65,5 +68,5 @@ def test_only_confident_boxes_outside_found_objects_get_a_closer_look() -> None:
                  Proposal("logo", [200, 100, 300, 160], 0.5),
                  Proposal("album", [400, 100, 600, 300], 0.8)]
     boxes = unexplained(proposals, [found], min_score=0.3, max_covered=0.5, limit=5)
-    assert [b.tolist() for b in boxes] == [[400, 100, 600, 300], [200, 100, 300, 160]]
+    assert [b.box for b in boxes] == [[400, 100, 600, 300], [200, 100, 300, 160]]
     assert len(unexplained(proposals, [found], min_score=0.3, max_covered=0.5, limit=1)) == 1

@@ -81,14 +81,15 @@ def detect(index: Index, photo_kp: np.ndarray, matches: Matches, shortlist: np.n
             points = qkp[members, :2]
             out.append(Detection(int(r), f.quad, n_in, n_in / max(len(g), 1), q[members], points, f.model,
                                  density=n_in / max(within, n_in, 1),
-                                 coverage=geometry.hull_area(points) / max(_area(f.quad), 1.0)))
+                                 coverage=geometry.hull_area(points) / max(quad_area(f.quad), 1.0)))
             alive &= ~members
             if alive.sum() < conf["min_inliers"]:
                 break
     return out
 
 
-def _area(quad: np.ndarray) -> float:
+def quad_area(quad: np.ndarray) -> float:
+    """Area of a (4, 2) quad (shoelace formula)."""
     x, y = quad[:, 0], quad[:, 1]
     return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
 
@@ -98,7 +99,7 @@ def overlap(a: np.ndarray, b: np.ndarray) -> float:
     import cv2
 
     inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
-    small = min(_area(a), _area(b))
+    small = min(quad_area(a), quad_area(b))
     return float(inter) / small if small > 0 else 0.0
 
 
@@ -131,8 +132,8 @@ def resolve(detections: list[Detection], max_overlap: float,
             rivals.append([])
             continue
         k = kept[hit]
-        small, large = (d, k) if _area(d.quad) < _area(k.quad) else (k, d)
-        nested = _area(small.quad) < 0.5 * _area(large.quad)
+        small, large = (d, k) if quad_area(d.quad) < quad_area(k.quad) else (k, d)
+        nested = quad_area(small.quad) < 0.5 * quad_area(large.quad)
         outside = round(len(large.points) * (1.0 - _inside(small.quad, large.points)))
         winner = (large if outside >= min_inliers else small) if nested else k
         if winner is d:

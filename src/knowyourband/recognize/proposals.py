@@ -10,14 +10,19 @@ On the standard benchmark's poster photos, crops around the missed logos' true b
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import cv2
 import numpy as np
 
 from knowyourband.detect import Detection as Proposal
 from knowyourband.features import FeatureConfig, Features, extract, stretch
+from knowyourband.index import Index
+from knowyourband.recognize.agreement import box_agreement
 from knowyourband.recognize.detections import Detection, overlap
+
+if TYPE_CHECKING:
+    from knowyourband.recognize.recognizer import Pass
 
 MARGIN = 0.25  # of the proposal's width and height on each side: detector boxes are loose
 MAX_ENLARGE = 4.0  # beyond 4x an enlarged crop only adds interpolation blur
@@ -25,9 +30,9 @@ MAX_SIDE = 4096  # feature extraction shrinks only crops longer than this (enlar
 
 
 def unexplained(proposals: list[Proposal], kept: list[Detection], min_score: float, max_covered: float,
-                limit: int) -> list[np.ndarray]:
-    """Boxes (4,) in working pixels worth a closer look: confident, and not mostly inside a detection
-    already made. Best first, at most `limit` (each costs a small SIFT and search)."""
+                limit: int) -> list[Proposal]:
+    """Proposals (boxes in working pixels) worth a closer look: confident, and not mostly inside a
+    detection already made. Best first, at most `limit` (each costs a small SIFT and search)."""
     out = []
     for p in sorted(proposals, key=lambda p: -p.score):
         if p.score < min_score or len(out) >= limit:
@@ -36,7 +41,7 @@ def unexplained(proposals: list[Proposal], kept: list[Detection], min_score: flo
         quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
         if any(overlap(quad, d.quad) > max_covered for d in kept):
             continue
-        out.append(box)
+        out.append(p)
     return out
 
 
@@ -61,28 +66,36 @@ def crop_features(gray: np.ndarray, box: np.ndarray, side: int,
     return feats, np.array([x0, y0], dtype=np.float64), enlarge
 
 
-def look_closer(gray: np.ndarray, boxes: list[np.ndarray], conf: dict,
-                verify: Callable[[Features, dict], list[Detection]], scale: float = 1.0) -> list[Detection]:
-    """Second-pass detections (working pixels) in each box (working pixels).
+def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search: Callable[[Features, dict], Pass],
+                index: Index, scale: float = 1.0) -> list[Detection]:
+    """Second-pass detections (working pixels) in each proposal's box (working pixels).
 
     `gray` may hold more pixels than the working photo: `scale` = its pixels per working pixel
     (crops of the photo decoded at a higher resolution keep detail the working photo lost).
 
-    `verify(features, conf)` runs the first pass's search, geometric verification and gates. It sees
+    `search(features, conf)` runs the first pass's search and geometric verification. It sees
     the enlarged crop as a photo of its own, so the RANSAC tolerance and the inlier density are
     measured in the crop's pixels, as they were fitted on photos. A closer look tests many more
     hypotheses in a region the first pass already searched, so it accepts homographies only: the
     affine fallback (twice the tolerance, for cloth) is where its chance alignments came from.
+    When no placement passes the gates, the box may still be named by its agreement with the
+    top-voted reference (`agreement.box_agreement`).
     """
     config = FeatureConfig(max_side=MAX_SIDE, max_keypoints=conf["proposal_keypoints"],
                            contrast_threshold=conf["contrast_threshold"])
     crop_conf = {**conf, "shortlist": conf["proposal_shortlist"], "affine_fallback": False}
     found: list[Detection] = []
-    for box in boxes:
-        feats, origin, enlarge = crop_features(gray, box * scale, conf["proposal_side"], config)
-        if len(feats) < conf["min_inliers"]:
+    for proposal in proposals:
+        box = np.asarray(proposal.box, dtype=np.float64) * scale
+        feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], config)
+        if len(feats) < conf["agreement_inliers"]:
             continue
-        for d in verify(feats, crop_conf):
+        p = search(feats, crop_conf)
+        named = p.passing(crop_conf)
+        if not named:
+            agreed = box_agreement(p, (box - np.tile(origin, 2)) * enlarge, proposal.kind, index, conf)
+            named = [agreed] if agreed is not None else []
+        for d in named:
             d.quad = (d.quad / enlarge + origin) / scale
             d.points = ((d.points / enlarge + origin) / scale).astype(np.float32)
             found.append(d)
