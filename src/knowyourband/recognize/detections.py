@@ -133,9 +133,10 @@ def resolve(detections: list[Detection], max_overlap: float,
             continue
         k = kept[hit]
         small, large = (d, k) if quad_area(d.quad) < quad_area(k.quad) else (k, d)
-        nested = quad_area(small.quad) < 0.5 * quad_area(large.quad)
-        outside = round(len(large.points) * (1.0 - _inside(small.quad, large.points)))
-        winner = (large if outside >= min_inliers else small) if nested else k
+        winner = k
+        if quad_area(small.quad) < 0.5 * quad_area(large.quad):
+            outside = int((~geometry.inside_convex(small.quad, large.points.astype(np.float64))).sum())
+            winner = large if outside >= min_inliers else small
         if winner is d:
             kept[hit] = d
             rivals[hit] = [k] + rivals[hit]
