@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import cv2
 import numpy as np
 
 from knowyourband.catalog import Catalog, Reference, load_source
@@ -42,12 +41,6 @@ class BuildReport:
     seconds: float = 0.0
 
 
-def _one_opencv_thread() -> None:
-    # The workers already fill the cores; OpenCV's own threads in each would only contend
-    # (120 references: 6.0 s instead of 6.3-6.4 s on the quiet 2-core machine).
-    cv2.setNumThreads(1)
-
-
 def _ingest_all(refs: list[Reference], media: Path, config: FeatureConfig, workers: int,
                 progress: Progress | None) -> list[Ingested]:
     jobs = [(r.id, r.image, str(media / f"{r.id}.jpg"), config) for r in refs]
@@ -58,7 +51,7 @@ def _ingest_all(refs: list[Reference], media: Path, config: FeatureConfig, worke
             if progress:
                 progress(i + 1, len(jobs))
         return out
-    with ProcessPoolExecutor(max_workers=workers, initializer=_one_opencv_thread) as pool:
+    with ProcessPoolExecutor(max_workers=workers) as pool:
         for i, item in enumerate(pool.map(ingest, *zip(*jobs), chunksize=4)):
             out.append(item)
             if progress:
