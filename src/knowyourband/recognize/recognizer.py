@@ -154,11 +154,11 @@ class Recognizer:
             lowest = min(c["detector_min_score"], c["proposal_min_score"])
             proposals = self._detector.detect(loaded.rgb, min_score=lowest)
             timing["detector"] = _ms(t)
-            boxes = unexplained(proposals, kept, c["proposal_min_score"], c["max_overlap"], c["proposal_max"])
-            if boxes:
+            pending = unexplained(proposals, kept, c["proposal_min_score"], c["max_overlap"], c["proposal_max"])
+            if pending:
                 t = time.perf_counter()
                 detail, scale = self._detail_gray(image, loaded, gray)
-                closer = look_closer(detail, boxes, c, self.search_and_verify, self.index, scale)
+                closer = look_closer(detail, pending, c, self.search_and_verify, self.index, scale)
                 if closer:
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
                 timing["proposals"] = _ms(t)
