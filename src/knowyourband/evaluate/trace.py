@@ -27,7 +27,7 @@ from knowyourband.baselines.references import Reference, from_catalog
 from knowyourband.evaluate.groundtruth import GtObject, load_benchmark
 from knowyourband.evaluate.metrics import iou
 from knowyourband.imageio import load_image
-from knowyourband.recognize.detections import Detection, resolve
+from knowyourband.recognize.detections import Detection, quad_box, resolve
 from knowyourband.recognize.recognizer import Pass, Recognizer
 from knowyourband.verify import geometry
 
@@ -71,9 +71,8 @@ def _stage(rec: Recognizer, references: list[Reference], ref: int | None, first:
     box = [v * scale for v in gt.box]
 
     def right(d: Detection) -> bool:
-        q = d.quad
         return (references[d.ref].kind == gt.kind and references[d.ref].identity == gt.identity
-                and iou([q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()], box) >= 0.5)
+                and iou(quad_box(d.quad).tolist(), box) >= 0.5)
 
     rank = int(np.count_nonzero(first.votes > first.votes[ref])) if ref is not None else None
     true_matches = _true_matches(rec, first, ref, gt, scale) if ref is not None else None

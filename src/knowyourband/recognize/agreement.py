@@ -19,7 +19,7 @@ import numpy as np
 from knowyourband.detect.boxes import iou_matrix
 from knowyourband.index import Index
 from knowyourband.index.locals import KINDS
-from knowyourband.recognize.detections import Detection, quad_area
+from knowyourband.recognize.detections import Detection, quad_area, quad_box
 from knowyourband.verify import geometry
 
 if TYPE_CHECKING:
@@ -63,8 +63,7 @@ def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict)
         return None
     corners = geometry.outline(float(refs["width"][best]), float(refs["height"][best]))
     quad = corners @ matrix[:, :2].T + matrix[:, 2]
-    bbox = np.array([[quad[:, 0].min(), quad[:, 1].min(), quad[:, 0].max(), quad[:, 1].max()]])
-    if iou_matrix(bbox, box[None, :])[0, 0] < conf["agreement_iou"]:
+    if iou_matrix(quad_box(quad)[None, :], box[None, :])[0, 0] < conf["agreement_iou"]:
         return None
     points = photo[inliers]
     within = int(geometry.inside_convex(quad, p.features.keypoints[:, :2].astype(np.float64)).sum())

@@ -94,6 +94,11 @@ def quad_area(quad: np.ndarray) -> float:
     return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
 
 
+def quad_box(quad: np.ndarray) -> np.ndarray:
+    """The (4,) x0, y0, x1, y1 bounding box of a (4, 2) quad."""
+    return np.concatenate([quad.min(axis=0), quad.max(axis=0)])
+
+
 def overlap(a: np.ndarray, b: np.ndarray) -> float:
     """Intersection of two convex quads (4, 2) over the smaller one's area, in [0, 1]."""
     import cv2

@@ -18,7 +18,7 @@ from knowyourband.features import FeatureConfig, Features, extract, invert_polar
 from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
 from knowyourband.index.locals import KINDS
-from knowyourband.recognize.detections import Detection, detect, resolve
+from knowyourband.recognize.detections import Detection, detect, quad_box, resolve
 from knowyourband.recognize.proposals import look_closer, unexplained
 from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import Candidate, RecognizedObject, Result
@@ -224,8 +224,7 @@ class Recognizer:
                 scale: float, width: int, height: int) -> RecognizedObject:
         quad = d.quad / scale
         # The quad may run off the photo (a sleeve cut by the frame); the box is what the photo shows.
-        box = [float(np.clip(quad[:, 0].min(), 0, width)), float(np.clip(quad[:, 1].min(), 0, height)),
-               float(np.clip(quad[:, 0].max(), 0, width)), float(np.clip(quad[:, 1].max(), 0, height))]
+        box = np.clip(quad_box(quad), 0, [width, height, width, height]).tolist()
         refs = self.index.locals.refs
         # Runner-ups: verified rivals first, then references with votes from inside this outline.
         in_region = inside_convex(d.quad, photo_kp[matches.query, :2].astype(np.float64))
