@@ -34,6 +34,7 @@ default_conf: dict[str, Any] = {
     "stretch": True,  # spread the photo's gray levels first (low-light photos keep their keypoints)
     "k": 6,  # neighbours per query descriptor; the last one is the density reference
     "nprobe": 8,  # inverted lists visited per query descriptor
+    "quantizer_ef": 16,  # HNSW candidates when finding those lists (0.98 of the exact 8 at 10k references)
     "max_ratio": 0.9,  # neighbour distance / k-th neighbour distance must be below this
     "polarity": True,  # also match inverted descriptors against logos (white-on-black prints)
     "shortlist": 60,  # reference positions verified, by summed vote weight
@@ -211,8 +212,8 @@ class Recognizer:
             # FAISS releases the GIL: the inverted search runs beside the plain one (151 -> 79 ms a
             # photo at 1.3k references on 2 cores).
             inverted = self._searches.submit(vectors.search, self.index.vectors, invert_polarity(descriptors),
-                                             c["k"], c["nprobe"])
-        D, I = vectors.search(self.index.vectors, descriptors, c["k"], c["nprobe"])
+                                             c["k"], c["nprobe"], c["quantizer_ef"])
+        D, I = vectors.search(self.index.vectors, descriptors, c["k"], c["nprobe"], c["quantizer_ef"])
         matches = density_ratio_matches(D, I, self._starts, c["max_ratio"])
         if inverted is not None:
             D, I = inverted.result()

@@ -1,0 +1,41 @@
+"""The FAISS layer: the HNSW coarse quantizer finds the neighbours the exact one does, and indexes
+built before it (flat quantizer) still search."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from knowyourband.index import vectors
+
+
+def _clustered(n: int, seed: int) -> np.ndarray:
+    """SIFT-like data: non-negative, in clusters, so that lists and neighbours mean something."""
+    rng = np.random.default_rng(seed)
+    centres = rng.random((200, vectors.DIM), dtype=np.float32)
+    points = centres[rng.integers(0, len(centres), n)] + 0.05 * rng.standard_normal((n, vectors.DIM)).astype(np.float32)
+    return np.abs(points).astype(np.float32)
+
+
+def test_factory_finds_lists_through_an_hnsw_graph() -> None:
+    assert vectors.factory_for(480_000) == f"PCA64,IVF2048_HNSW{vectors.QUANTIZER_LINKS},SQ8"
+    assert vectors.factory_for(4_100_000) == f"PCA64,IVF8192_HNSW{vectors.QUANTIZER_LINKS},SQ8"
+
+
+def test_hnsw_quantizer_agrees_with_the_flat_one() -> None:
+    data, queries = _clustered(20_000, 1), _clustered(500, 2)
+    found = {}
+    for factory in ("PCA64,IVF128,SQ8", f"PCA64,IVF128_HNSW{vectors.QUANTIZER_LINKS},SQ8"):
+        index = vectors.train(data, factory)
+        vectors.add(index, data, 0)
+        D, I = vectors.search(index, queries, k=6, nprobe=8, quantizer_ef=16)
+        assert I.shape == (500, 6) and (I >= 0).all() and (np.diff(D, axis=1) >= 0).all()
+        found[factory] = I
+    flat, graph = found.values()
+    shared = np.mean([len(set(a) & set(b)) / 6 for a, b in zip(flat, graph)])
+    assert shared >= 0.95
+
+
+def test_no_queries_give_empty_results() -> None:
+    index = vectors.train(_clustered(5_000, 3), "PCA64,IVF16_HNSW8,SQ8")
+    D, I = vectors.search(index, np.zeros((0, vectors.DIM), np.float32), k=6, nprobe=8)
+    assert D.shape == I.shape == (0, 6)
