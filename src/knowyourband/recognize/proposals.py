@@ -94,7 +94,8 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
         named = p.passing(crop_conf)
         if not named:
             agreed = box_agreement(p, (box - np.tile(origin, 2)) * enlarge, proposal.kind, index, conf)
-            named = [agreed] if agreed is not None else []
+            # Its score is fixed (the precision this evidence had); the one threshold still applies.
+            named = [agreed] if agreed is not None and agreed.score >= conf["min_score"] else []
         for d in named:
             d.quad = (d.quad / enlarge + origin) / scale
             d.points = ((d.points / enlarge + origin) / scale).astype(np.float32)
