@@ -16,6 +16,7 @@ COMMANDS = {
     "recognize": ("knowyourband.cli.recognize", "recognize", "Recognise logos and covers in photos."),
     "eval": ("knowyourband.cli.eval", "eval_cmd", "Score a recognizer on a benchmark folder."),
     "trace": ("knowyourband.cli.trace", "trace", "Show where each benchmark object was lost in the engine."),
+    "calibrate": ("knowyourband.cli.calibrate", "calibrate", "Fit the engine's score and threshold on a benchmark."),
     "serve": ("knowyourband.cli.serve", "serve", "Run the web service and mobile client."),
     "collect": ("knowyourband.cli.collect", "collect", "Collect a catalogue from Metal Archives, Discogs or a folder."),
     "train": ("knowyourband.cli.train", "train", "Train the learned album/logo detector."),

@@ -41,6 +41,8 @@ from knowyourband.evaluate.evaluation import METHODS
 )
 @click.option("--detector", is_flag=True, help="Also score the shipped learned detector alone on the same photos.")
 @click.option("--all", "everything", is_flag=True, help="With --compare: include every scene and difficulty.")
+@click.option("--conf", "conf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON settings overriding the engine's defaults (e.g. from `kyb calibrate --out`).")
 @friendly_errors
 def eval_cmd(
     index_dir: Path | None,
@@ -52,6 +54,7 @@ def eval_cmd(
     compare: tuple[Path, Path] | None,
     detector: bool,
     everything: bool,
+    conf_file: Path | None,
 ) -> None:
     """Run the recognizer on every photo of BENCH_DIR/annotations.json and score it.
 
@@ -78,7 +81,9 @@ def eval_cmd(
     from rich.progress import Progress
 
     from knowyourband.evaluate.evaluation import evaluate
+    from knowyourband.recognize.recognizer import load_conf
 
+    conf = load_conf(conf_file) if conf_file else None
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task(f"recognising ({method})", total=None)
 
@@ -86,7 +91,8 @@ def eval_cmd(
             bar.update(task, completed=done, total=total)
 
         metrics = evaluate(
-            index_dir, bench_dir, out_dir, method=method, limit=limit, rerun=rerun, progress=progress, detector=detector
+            index_dir, bench_dir, out_dir, method=method, limit=limit, rerun=rerun, progress=progress, detector=detector,
+            conf=conf,
         )
     _summary(console, metrics, out_dir)
 

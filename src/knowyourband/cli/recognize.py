@@ -35,8 +35,11 @@ def _table(path: Path, result) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per photo and line (JSON Lines).")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Candidates per object.")
 @click.option("--method", default="kyb", show_default=True, help="kyb, or a baseline: seed-vlad, colour-hist.")
+@click.option("--conf", "conf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON settings overriding the engine's defaults (e.g. from `kyb calibrate --out`).")
 @friendly_errors
-def recognize(index_dir: Path, photos: tuple[Path, ...], as_json: bool, top: int, method: str) -> None:
+def recognize(index_dir: Path, photos: tuple[Path, ...], as_json: bool, top: int, method: str,
+              conf_file: Path | None) -> None:
     """Recognise logos and covers in PHOTOS with the index INDEX_DIR (loaded once).
 
     A photo that cannot be read gets an error (a JSON line with "error") and the others go on;
@@ -44,8 +47,10 @@ def recognize(index_dir: Path, photos: tuple[Path, ...], as_json: bool, top: int
     """
     from knowyourband.errors import KybError
     from knowyourband.recognize import Recognizer
+    from knowyourband.recognize.recognizer import load_conf
 
-    recognizer = Recognizer.open(index_dir, method=method, conf={"candidates": top} if method == "kyb" else None)
+    conf = {**(load_conf(conf_file) if conf_file else {}), "candidates": top}
+    recognizer = Recognizer.open(index_dir, method=method, conf=conf if method == "kyb" else None)
     failed = 0
     for path in photos:
         try:

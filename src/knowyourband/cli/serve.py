@@ -20,9 +20,11 @@ from knowyourband.cli.errors import friendly_errors
 @click.option("--timeout", "request_timeout_s", type=click.FloatRange(0.1, 3600),
               help="Seconds a recognition may take, queueing included [default: 30].")
 @click.option("--cache-size", type=click.IntRange(0, 1_000_000), help="Recognised photos remembered [default: 256].")
+@click.option("--conf", "conf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="JSON settings overriding the engine's defaults (e.g. from `kyb calibrate --out`).")
 @friendly_errors
 def serve(index_dir: Path, host: str, port: int, workers: int, threads: int | None, max_upload_mb: float | None,
-          request_timeout_s: float | None, cache_size: int | None) -> None:
+          request_timeout_s: float | None, cache_size: int | None, conf_file: Path | None) -> None:
     """Serve the API and the phone client for INDEX_DIR (open http://HOST:PORT/ on a phone)."""
     from knowyourband.web import serve as run
 
@@ -33,5 +35,5 @@ def serve(index_dir: Path, host: str, port: int, workers: int, threads: int | No
     run(
         index_dir, host=host, port=port, workers=workers, threads=threads,
         max_upload_bytes=int(max_upload_mb * 1024 * 1024) if max_upload_mb else None,
-        request_timeout_s=request_timeout_s, cache_size=cache_size,
+        request_timeout_s=request_timeout_s, cache_size=cache_size, conf_file=str(conf_file.resolve()) if conf_file else None,
     )

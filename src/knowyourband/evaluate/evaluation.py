@@ -21,15 +21,16 @@ logger = logging.getLogger(__name__)
 METHODS = ("kyb", "seed-vlad", "colour-hist")
 
 
-def recognizer_opener(index_dir: Path, method: str) -> Callable[[], RecognizerLike]:
-    """A function that opens the real recognizer; imported only when a photo must be run."""
+def recognizer_opener(index_dir: Path, method: str, conf: dict | None = None) -> Callable[[], RecognizerLike]:
+    """A function that opens the real recognizer (with `conf` overrides); imported only when a photo
+    must be run."""
 
     def open_recognizer() -> RecognizerLike:
         try:
             from knowyourband.recognize import Recognizer
         except ImportError as exc:
             raise KybError(f"the recognizer cannot be imported ({exc}); reinstall kyb with `pip install -e .`") from exc
-        return Recognizer.open(index_dir, method=method)
+        return Recognizer.open(index_dir, method=method, conf=conf)
 
     return open_recognizer
 
@@ -45,6 +46,7 @@ def evaluate(
     progress: Callable[[int, int], None] | None = None,
     extra_config: dict | None = None,
     detector: bool = False,
+    conf: dict | None = None,
 ) -> dict:
     """Score `method` on the photos of `bench_dir` with the index `index_dir`; write into `out_dir`.
 
@@ -53,6 +55,7 @@ def evaluate(
     and `.config`; by default the real `Recognizer.open(index_dir, method=method)`.
     extra_config: more provenance to record under `config` (e.g. the benchmark preset).
     detector: also score the shipped learned detector alone on the same photos (`metrics["detector"]`).
+    conf: settings overriding the recognizer's defaults (cached predictions must have been made with them).
     Returns the metrics dict.
     """
     index_dir, bench_dir, out_dir = Path(index_dir), Path(bench_dir), Path(out_dir)
@@ -62,7 +65,7 @@ def evaluate(
     manifest, index_sha = index_manifest(index_dir)
     key = cache_key(method, index_sha, bench.sha256)
     predictions, header = run(
-        open_recognizer or recognizer_opener(index_dir, method), bench, out_dir, key, rerun=rerun, progress=progress
+        open_recognizer or recognizer_opener(index_dir, method, conf), bench, out_dir, key, rerun=rerun, progress=progress
     )
     config = {
         "method": method,

@@ -35,7 +35,7 @@ STAGES = ("found", "few-correspondences", "not-shortlisted", "not-verified", "be
 TRUE_MATCH_PX = 8.0  # a tentative match within this of the true outline's prediction counts as right
 
 
-def _by_position(rec: Recognizer) -> list[Reference]:
+def by_position(rec: Recognizer) -> list[Reference]:
     """The catalogue's references in index-position order, the order a Detection's `ref` counts in."""
     by_id = {r.id: r for r in from_catalog(rec.index.catalog, lambda row: row.image)}
     return [by_id[int(i)] for i in rec.index.locals.refs["id"]]
@@ -45,7 +45,7 @@ def trace(index_dir: str | Path, bench_dir: str | Path, scenes: set[str] | None 
           limit: int | None = None, conf: dict | None = None) -> list[dict]:
     """One row per annotated object: photo, scene, kind, stage and the counts behind it."""
     rec = Recognizer.open(index_dir, conf={**(conf or {}), "detector": False})
-    references = _by_position(rec)
+    references = by_position(rec)
     position = {r.key: p for p, r in enumerate(references)}
     bench = load_benchmark(bench_dir, limit=limit)
     rows = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -14,6 +15,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from knowyourband.errors import KybError
 from knowyourband.features import FeatureConfig, Features, extract, invert_polarity, stretch
 from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
@@ -87,6 +89,22 @@ default_conf: dict[str, Any] = {
     "detector_min_score": 0.5,  # the shipped model is unreliable below this (its model card)
     "detector_max_covered": 0.5,  # a detection mostly inside an identified object is that object
 }
+
+
+def load_conf(path: str | Path) -> dict[str, Any]:
+    """Configuration overrides from a JSON file (as `kyb calibrate --out` writes): an object whose
+    keys are `default_conf`'s. A misspelt key would silently change nothing, so it is refused."""
+    try:
+        conf = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise KybError(f"{path}: cannot read the configuration ({exc})") from exc
+    if not isinstance(conf, dict):
+        raise KybError(f"{path}: a configuration is a JSON object of settings, e.g. {{\"min_score\": 0.4}}")
+    unknown = sorted(set(conf) - set(default_conf))
+    if unknown:
+        raise KybError(f"{path}: unknown setting(s) {', '.join(unknown)}; the settings are the keys of "
+                       "knowyourband.recognize.recognizer.default_conf")
+    return conf
 
 
 @dataclass

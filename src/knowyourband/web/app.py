@@ -45,8 +45,9 @@ def create_app(settings: Settings, recognizer: SupportsRecognize | None = None) 
     catalog = Catalog.open(settings.index_dir / "catalog.sqlite")
     if recognizer is None:
         from knowyourband.recognize import Recognizer  # heavy (OpenCV, FAISS): only when serving
+        from knowyourband.recognize.recognizer import load_conf
 
-        recognizer = Recognizer.open(settings.index_dir)
+        recognizer = Recognizer.open(settings.index_dir, conf=load_conf(settings.conf_file) if settings.conf_file else None)
     service = RecognitionService(
         recognizer,
         threads=settings.recognition_threads,

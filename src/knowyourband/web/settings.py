@@ -31,6 +31,7 @@ class Settings:
     max_waiting: int = 64  # photos running or queued per process before new ones get 503
     cache_size: int = 256  # recognised photos kept, keyed by content sha256
     max_top: int = 20  # the most candidates per object a client may ask for
+    conf_file: str = ""  # JSON settings overriding the engine's defaults (`kyb calibrate --out`); "" = none
 
     def __post_init__(self) -> None:
         if self.max_upload_bytes < 1024:
