@@ -10,6 +10,7 @@ On the standard benchmark's poster photos, crops around the missed logos' true b
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Callable
 
 import cv2
@@ -67,7 +68,7 @@ def crop_features(gray: np.ndarray, box: np.ndarray, side: int,
 
 
 def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search: Callable[[Features, dict], Pass],
-                index: Index, scale: float = 1.0) -> list[Detection]:
+                index: Index, scale: float = 1.0, pool: Executor | None = None) -> list[Detection]:
     """Second-pass detections (working pixels) in each proposal's box (working pixels).
 
     `gray` may hold more pixels than the working photo: `scale` = its pixels per working pixel
@@ -80,16 +81,19 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
     affine fallback (twice the tolerance, for cloth) is where its chance alignments came from.
     When no placement passes the gates, the box may still be named by its agreement with the
     top-voted reference (`agreement.box_agreement`).
+
+    `pool`: crops are independent, so they may run side by side (a crop's SIFT is too small to
+    keep two cores busy on its own); results come back in proposal order either way.
     """
     config = FeatureConfig(max_side=MAX_SIDE, max_keypoints=conf["proposal_keypoints"],
                            contrast_threshold=conf["contrast_threshold"])
     crop_conf = {**conf, "shortlist": conf["proposal_shortlist"], "affine_fallback": False}
-    found: list[Detection] = []
-    for proposal in proposals:
+
+    def one(proposal: Proposal) -> list[Detection]:
         box = np.asarray(proposal.box, dtype=np.float64) * scale
         feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], config)
         if len(feats) < conf["agreement_inliers"]:
-            continue
+            return []
         p = search(feats, crop_conf)
         named = p.passing(crop_conf)
         if not named:
@@ -99,5 +103,7 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
         for d in named:
             d.quad = (d.quad / enlarge + origin) / scale
             d.points = ((d.points / enlarge + origin) / scale).astype(np.float32)
-            found.append(d)
-    return found
+        return named
+
+    per_crop = pool.map(one, proposals) if pool is not None else map(one, proposals)
+    return [d for named in per_crop for d in named]

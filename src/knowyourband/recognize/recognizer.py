@@ -124,7 +124,8 @@ class Pass:
 
 class Recognizer:
     """Thread-safe: holds read-only state (the loaded index, the configuration, the detector session)
-    and a thread pool for the inverted-polarity search, which callers' threads share."""
+    and thread pools for the inverted-polarity search and the closer look's crops, which callers'
+    threads share."""
 
     def __init__(self, index: Index, conf: dict[str, Any] | None = None) -> None:
         self.index = index
@@ -133,6 +134,8 @@ class Recognizer:
         self._is_logo = index.locals.refs["kind"] == 0
         self._detector = open_detector(self.config["detector"])
         self._searches = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="kyb-search")
+        # A separate pool: a crop's own search submits to `_searches`, and a pool waiting on itself can stall.
+        self._crops = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="kyb-crop")
 
     @classmethod
     def open(cls, index_dir: str | Path, method: str = "kyb", conf: dict[str, Any] | None = None):
@@ -177,7 +180,7 @@ class Recognizer:
             if pending:
                 t = time.perf_counter()
                 detail, scale = self._detail_gray(image, loaded, gray)
-                closer = look_closer(detail, pending, c, self.search_and_verify, self.index, scale)
+                closer = look_closer(detail, pending, c, self.search_and_verify, self.index, scale, self._crops)
                 if closer:
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
                 timing["proposals"] = _ms(t)
