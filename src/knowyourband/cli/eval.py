@@ -91,8 +91,8 @@ def eval_cmd(
             bar.update(task, completed=done, total=total)
 
         metrics = evaluate(
-            index_dir, bench_dir, out_dir, method=method, limit=limit, rerun=rerun, progress=progress, detector=detector,
-            conf=conf,
+            index_dir, bench_dir, out_dir, method=method, limit=limit, rerun=rerun, progress=progress,
+            detector=detector, conf=conf,
         )
     _summary(console, metrics, out_dir)
 

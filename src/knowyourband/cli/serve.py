@@ -35,5 +35,6 @@ def serve(index_dir: Path, host: str, port: int, workers: int, threads: int | No
     run(
         index_dir, host=host, port=port, workers=workers, threads=threads,
         max_upload_bytes=int(max_upload_mb * 1024 * 1024) if max_upload_mb else None,
-        request_timeout_s=request_timeout_s, cache_size=cache_size, conf_file=str(conf_file.resolve()) if conf_file else None,
+        request_timeout_s=request_timeout_s, cache_size=cache_size,
+        conf_file=str(conf_file.resolve()) if conf_file else None,
     )

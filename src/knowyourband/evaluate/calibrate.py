@@ -17,7 +17,6 @@ again; this repeats the procedure:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +27,8 @@ from knowyourband.evaluate.metrics import iou
 from knowyourband.evaluate.trace import by_position
 from knowyourband.imageio import load_image
 from knowyourband.recognize.detections import Detection, quad_box, resolve
-from knowyourband.recognize.recognizer import Recognizer
+from knowyourband.recognize.recognizer import SCORE_TERMS, Recognizer, placement_score, score_terms
 
-# Score terms a fit may use, and the configuration key of each one's weight.
-TERMS = {"log_inliers": "score_log_inliers", "ratio": "score_ratio", "density": "score_density",
-         "coverage": "score_coverage"}
 THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(15))  # 0.20 .. 0.90
 
 
@@ -44,11 +40,6 @@ class Placements:
     detections: list[Detection]
     right: list[bool]
     objects: int
-
-
-def term_values(d: Detection) -> dict[str, float]:
-    return {"log_inliers": math.log(max(d.inliers, 1)), "ratio": d.ratio, "density": d.density,
-            "coverage": d.coverage}
 
 
 def collect(index_dir: str | Path, bench_dir: str | Path, photo_ids: set[int]) -> tuple[list[Placements], dict]:
@@ -93,7 +84,7 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1e-6, iterations: int
 def score_conf(weights: np.ndarray, terms: list[str]) -> dict[str, float]:
     """The recognizer configuration keys for fitted weights (terms not fitted get weight 0)."""
     conf = {"score_bias": round(float(weights[0]), 4)}
-    for term, key in TERMS.items():
+    for term, key in SCORE_TERMS.items():
         conf[key] = round(float(weights[1 + terms.index(term)]), 4) if term in terms else 0.0
     return conf
 
@@ -101,7 +92,7 @@ def score_conf(weights: np.ndarray, terms: list[str]) -> dict[str, float]:
 def sweep(photos: list[Placements], conf: dict, thresholds=THRESHOLDS) -> list[dict]:
     """What the first pass would report at each threshold: gates and resolution as in the engine,
     with each placement's score from `conf`'s weights."""
-    scored = [(p, [_score(d, conf) for d in p.detections]) for p in photos]
+    scored = [(p, [placement_score(d, conf) for d in p.detections]) for p in photos]
     objects = sum(p.objects for p in photos)
     rows = []
     for t in thresholds:
@@ -121,12 +112,6 @@ def sweep(photos: list[Placements], conf: dict, thresholds=THRESHOLDS) -> list[d
     return rows
 
 
-def _score(d: Detection, conf: dict) -> float:
-    values = term_values(d)
-    z = conf["score_bias"] + sum(conf[key] * values[term] for term, key in TERMS.items())
-    return 1.0 / (1.0 + math.exp(-z))
-
-
 def choose_threshold(rows: list[dict], precision: float) -> float | None:
     """The lowest threshold whose kept placements reach `precision` (more is said above it)."""
     for row in rows:
@@ -142,13 +127,13 @@ def calibrate(index_dir: str | Path, bench_dir: str | Path, fit_ids: set[int], c
     Returns {"conf": recognizer overrides, "fit": {...}, "check": {...}}; `conf` is what
     `Recognizer.open(..., conf=...)` and `kyb eval/recognize --conf` take.
     """
-    unknown = sorted(set(terms) - set(TERMS))
+    unknown = sorted(set(terms) - set(SCORE_TERMS))
     if unknown or not terms:
-        raise ValueError(f"score terms must be some of {', '.join(TERMS)}; got {', '.join(terms) or 'none'}")
-    fit_photos, rec_conf = collect(index_dir, bench_dir, fit_ids | check_ids)
-    fit_set = [p for p in fit_photos if p.photo in fit_ids]
-    check_set = [p for p in fit_photos if p.photo in check_ids]
-    X = np.array([[term_values(d)[t] for t in terms] for p in fit_set for d in p.detections]).reshape(-1, len(terms))
+        raise ValueError(f"score terms must be some of {', '.join(SCORE_TERMS)}; got {', '.join(terms) or 'none'}")
+    placements, rec_conf = collect(index_dir, bench_dir, fit_ids | check_ids)
+    fit_set = [p for p in placements if p.photo in fit_ids]
+    check_set = [p for p in placements if p.photo in check_ids]
+    X = np.array([[score_terms(d)[t] for t in terms] for p in fit_set for d in p.detections]).reshape(-1, len(terms))
     y = np.array([r for p in fit_set for r in p.right], dtype=np.float64)
     if len(y) == 0 or y.min() == y.max():
         raise ValueError(f"the fit photos gave {len(y)} placements, {int(y.sum())} right: a fit needs both right "
@@ -156,7 +141,7 @@ def calibrate(index_dir: str | Path, bench_dir: str | Path, fit_ids: set[int], c
     conf = {**rec_conf, **score_conf(fit_logistic(X, y), terms)}
     fit_rows = sweep(fit_set, conf)
     threshold = choose_threshold(fit_rows, precision)
-    overrides = {k: conf[k] for k in ("score_bias", *TERMS.values())}
+    overrides = {k: conf[k] for k in ("score_bias", *SCORE_TERMS.values())}
     if threshold is not None:
         overrides["min_score"] = threshold
     return {

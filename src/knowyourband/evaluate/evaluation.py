@@ -65,7 +65,8 @@ def evaluate(
     manifest, index_sha = index_manifest(index_dir)
     key = cache_key(method, index_sha, bench.sha256)
     predictions, header = run(
-        open_recognizer or recognizer_opener(index_dir, method, conf), bench, out_dir, key, rerun=rerun, progress=progress
+        open_recognizer or recognizer_opener(index_dir, method, conf), bench, out_dir, key, rerun=rerun,
+        progress=progress,
     )
     config = {
         "method": method,

@@ -107,6 +107,24 @@ def load_conf(path: str | Path) -> dict[str, Any]:
     return conf
 
 
+# The evidence a placement's score weighs, and the configuration key of each term's weight.
+SCORE_TERMS = {"log_inliers": "score_log_inliers", "ratio": "score_ratio", "density": "score_density",
+               "coverage": "score_coverage"}
+
+
+def score_terms(d: Detection) -> dict[str, float]:
+    return {"log_inliers": math.log(max(d.inliers, 1)), "ratio": d.ratio, "density": d.density,
+            "coverage": d.coverage}
+
+
+def placement_score(d: Detection, conf: dict[str, Any]) -> float:
+    """Calibrated probability that a verified placement names the right thing in the right place:
+    logistic in `score_terms` with `conf`'s weights (docs/engine.md, step 7; `kyb calibrate`)."""
+    terms = score_terms(d)
+    z = conf["score_bias"] + sum(conf[key] * terms[term] for term, key in SCORE_TERMS.items())
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 @dataclass
 class Pass:
     """What one search-and-verify pass saw, kept for the candidates list and for tracing misses."""
@@ -148,11 +166,7 @@ class Recognizer:
         return baselines.open_method(method, index, conf)
 
     def score(self, d: Detection) -> float:
-        """Calibrated probability that a verified detection names the right thing in the right place."""
-        c = self.config
-        z = (c["score_bias"] + c["score_log_inliers"] * math.log(max(d.inliers, 1)) + c["score_ratio"] * d.ratio
-             + c["score_density"] * d.density + c["score_coverage"] * d.coverage)
-        return 1.0 / (1.0 + math.exp(-z))
+        return placement_score(d, self.config)
 
     def recognize(self, image: ImageSource | LoadedImage) -> Result:
         """Recognise every known logo and cover in a photo (path, bytes, file or LoadedImage)."""

@@ -47,7 +47,8 @@ def create_app(settings: Settings, recognizer: SupportsRecognize | None = None) 
         from knowyourband.recognize import Recognizer  # heavy (OpenCV, FAISS): only when serving
         from knowyourband.recognize.recognizer import load_conf
 
-        recognizer = Recognizer.open(settings.index_dir, conf=load_conf(settings.conf_file) if settings.conf_file else None)
+        conf = load_conf(settings.conf_file) if settings.conf_file else None
+        recognizer = Recognizer.open(settings.index_dir, conf=conf)
     service = RecognitionService(
         recognizer,
         threads=settings.recognition_threads,
