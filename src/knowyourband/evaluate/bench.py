@@ -157,7 +157,9 @@ def results_table(out: Path) -> str:
             refs = manifest.get("counts", {}).get("references")
             seconds = m["config"].get("index_build_seconds")
             if refs and seconds:
-                builds[preset.name] = f"{preset.name} {refs} references in {seconds:.0f} s ({refs / seconds:.1f}/s)"
+                # The first method's (kyb's) run: baselines' older runs may have timed an older build.
+                rate = f"{preset.name} {refs} references in {seconds:.0f} s ({refs / seconds:.1f}/s)"
+                builds.setdefault(preset.name, rate)
             commits.append(m["config"].get("predictions_commit") or "unknown")
             r, e, d, lat = m["retrieval"], m["end_to_end"], m["detection"], m["latency_ms"]
             rows.append(
