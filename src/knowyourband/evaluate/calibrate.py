@@ -22,11 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from knowyourband.evaluate.groundtruth import Photo, load_benchmark
-from knowyourband.evaluate.metrics import iou
-from knowyourband.evaluate.trace import by_position
-from knowyourband.imageio import load_image
-from knowyourband.recognize.detections import Detection, quad_box, resolve
+from knowyourband.evaluate.groundtruth import load_benchmark
+from knowyourband.evaluate.trace import by_position, first_pass, names
+from knowyourband.recognize.detections import Detection, resolve
 from knowyourband.recognize.recognizer import SCORE_TERMS, Recognizer, placement_score, score_terms
 
 THRESHOLDS = tuple(round(0.2 + 0.05 * i, 2) for i in range(15))  # 0.20 .. 0.90
@@ -51,17 +49,10 @@ def collect(index_dir: str | Path, bench_dir: str | Path, photo_ids: set[int]) -
     for photo in bench.photos:
         if photo.id not in photo_ids:
             continue
-        loaded = load_image(bench.path(photo), max_side=rec.config["max_side"])
-        first = rec.search_and_verify(rec.photo_features(rec.working_gray(loaded)))
-        right = [_is_right(d, references[d.ref], photo, loaded.scale) for d in first.verified]
+        scale, first = first_pass(rec, bench.path(photo))
+        right = [any(names(d, references[d.ref], gt, scale) for gt in photo.objects) for d in first.verified]
         out.append(Placements(photo.id, first.verified, right, len(photo.objects)))
     return out, rec.config
-
-
-def _is_right(d: Detection, reference, photo: Photo, scale: float) -> bool:
-    box = (quad_box(d.quad) / scale).tolist()
-    return any(reference.kind == gt.kind and reference.identity == gt.identity and iou(box, gt.box) >= 0.5
-               for gt in photo.objects)
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1e-6, iterations: int = 100) -> np.ndarray:
@@ -91,18 +82,18 @@ def score_conf(weights: np.ndarray, terms: list[str]) -> dict[str, float]:
 
 def sweep(photos: list[Placements], conf: dict, thresholds=THRESHOLDS) -> list[dict]:
     """What the first pass would report at each threshold: gates and resolution as in the engine,
-    with each placement's score from `conf`'s weights."""
-    scored = [(p, [placement_score(d, conf) for d in p.detections]) for p in photos]
+    after setting each placement's score from `conf`'s weights."""
+    for p in photos:
+        for d in p.detections:
+            d.score = placement_score(d, conf)
+    labels = [{id(d): r for d, r in zip(p.detections, p.right)} for p in photos]
     objects = sum(p.objects for p in photos)
     rows = []
     for t in thresholds:
         right = wrong = 0
-        for p, scores in scored:
-            for d, s in zip(p.detections, scores):
-                d.score = s
+        for p, label in zip(photos, labels):
             passing = [d for d in p.detections if d.score >= t and d.ratio >= conf["min_ratio"]]
             kept, _ = resolve(passing, conf["max_overlap"], conf["min_inliers"])
-            label = {id(d): r for d, r in zip(p.detections, p.right)}
             n_right = sum(label[id(d)] for d in kept)
             right += n_right
             wrong += len(kept) - n_right

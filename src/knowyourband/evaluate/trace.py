@@ -41,6 +41,18 @@ def by_position(rec: Recognizer) -> list[Reference]:
     return [by_id[int(i)] for i in rec.index.locals.refs["id"]]
 
 
+def first_pass(rec: Recognizer, path: Path) -> tuple[float, Pass]:
+    """A photo's first pass (search and verification, before gates) and its working scale."""
+    loaded = load_image(path, max_side=rec.config["max_side"])
+    return loaded.scale, rec.search_and_verify(rec.photo_features(rec.working_gray(loaded)))
+
+
+def names(d: Detection, reference: Reference, gt: GtObject, scale: float) -> bool:
+    """Whether a placement (working pixels) names an annotated object: its identity at IoU >= 0.5."""
+    return (reference.kind == gt.kind and reference.identity == gt.identity
+            and iou((quad_box(d.quad) / scale).tolist(), gt.box) >= 0.5)
+
+
 def trace(index_dir: str | Path, bench_dir: str | Path, scenes: set[str] | None = None,
           limit: int | None = None, conf: dict | None = None) -> list[dict]:
     """One row per annotated object: photo, scene, kind, stage and the counts behind it."""
@@ -52,14 +64,12 @@ def trace(index_dir: str | Path, bench_dir: str | Path, scenes: set[str] | None 
     for photo in bench.photos:
         if scenes and photo.scene not in scenes:
             continue
-        loaded = load_image(bench.path(photo), max_side=rec.config["max_side"])
-        feats = rec.photo_features(rec.working_gray(loaded))
-        first = rec.search_and_verify(feats)
+        scale, first = first_pass(rec, bench.path(photo))
         passing = first.passing(rec.config)
         kept, _ = resolve(passing, rec.config["max_overlap"], rec.config["min_inliers"])
         for gt in photo.objects:
             stage, counts = _stage(rec, references, position.get(gt.reference_id or ""), first, passing, kept, gt,
-                                   loaded.scale)
+                                   scale)
             rows.append({"photo": photo.file_name, "scene": photo.scene, "difficulty": photo.difficulty,
                          "kind": gt.kind, "identity": gt.identity, "stage": stage, **counts})
     return rows
@@ -68,11 +78,9 @@ def trace(index_dir: str | Path, bench_dir: str | Path, scenes: set[str] | None 
 def _stage(rec: Recognizer, references: list[Reference], ref: int | None, first: Pass, passing: list[Detection],
            kept: list[Detection], gt: GtObject, scale: float) -> tuple[str, dict]:
     conf = rec.config
-    box = [v * scale for v in gt.box]
 
     def right(d: Detection) -> bool:
-        return (references[d.ref].kind == gt.kind and references[d.ref].identity == gt.identity
-                and iou(quad_box(d.quad).tolist(), box) >= 0.5)
+        return names(d, references[d.ref], gt, scale)
 
     rank = int(np.count_nonzero(first.votes > first.votes[ref])) if ref is not None else None
     true_matches = _true_matches(rec, first, ref, gt, scale) if ref is not None else None
