@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from knowyourband.cli.errors import friendly_errors
+from knowyourband.cli.options import conf_file_option
 from knowyourband.evaluate.evaluation import METHODS
 
 
@@ -41,8 +42,7 @@ from knowyourband.evaluate.evaluation import METHODS
 )
 @click.option("--detector", is_flag=True, help="Also score the shipped learned detector alone on the same photos.")
 @click.option("--all", "everything", is_flag=True, help="With --compare: include every scene and difficulty.")
-@click.option("--conf", "conf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON settings overriding the engine's defaults (e.g. from `kyb calibrate --out`).")
+@conf_file_option
 @friendly_errors
 def eval_cmd(
     index_dir: Path | None,

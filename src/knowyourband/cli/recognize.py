@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from knowyourband.cli.errors import friendly_errors
+from knowyourband.cli.options import conf_file_option
 
 
 def _table(path: Path, result) -> None:
@@ -35,8 +36,7 @@ def _table(path: Path, result) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per photo and line (JSON Lines).")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="Candidates per object.")
 @click.option("--method", default="kyb", show_default=True, help="kyb, or a baseline: seed-vlad, colour-hist.")
-@click.option("--conf", "conf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON settings overriding the engine's defaults (e.g. from `kyb calibrate --out`).")
+@conf_file_option
 @friendly_errors
 def recognize(index_dir: Path, photos: tuple[Path, ...], as_json: bool, top: int, method: str,
               conf_file: Path | None) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from knowyourband.cli.errors import friendly_errors
+from knowyourband.cli.options import conf_file_option
 
 
 @click.command()
@@ -20,8 +21,7 @@ from knowyourband.cli.errors import friendly_errors
 @click.option("--timeout", "request_timeout_s", type=click.FloatRange(0.1, 3600),
               help="Seconds a recognition may take, queueing included [default: 30].")
 @click.option("--cache-size", type=click.IntRange(0, 1_000_000), help="Recognised photos remembered [default: 256].")
-@click.option("--conf", "conf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="JSON settings overriding the engine's defaults (e.g. from `kyb calibrate --out`).")
+@conf_file_option
 @friendly_errors
 def serve(index_dir: Path, host: str, port: int, workers: int, threads: int | None, max_upload_mb: float | None,
           request_timeout_s: float | None, cache_size: int | None, conf_file: Path | None) -> None:
