@@ -1,4 +1,4 @@
-"""`kyb train detector`: train the learned album/logo detector on KYB-Synth photos (torch extra)."""
+"""`kyb train detector|embedder`: train the learned models on KYB-Synth photos (torch extra)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,12 @@ from knowyourband.errors import KybError
 
 @click.group()
 def train() -> None:
-    """Train the learned album/logo detector."""
+    """Train the learned album/logo detector or the logo embedder."""
+
+
+def _need_torch() -> None:
+    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("onnx") is None:
+        raise KybError("training needs torch and onnx: pip install 'knowyourband[train]'")
 
 
 @train.command("detector")
@@ -45,8 +50,7 @@ def detector(benches: tuple[Path, ...], out: Path, epochs: int, seed: int, size:
              val_fraction: float, no_augment: bool, threads: int, max_minutes: float | None,
              stop_after: int | None, init: Path | None) -> None:
     """Train on KYB-Synth benchmark folders and write the best epoch as an ONNX model."""
-    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("onnx") is None:
-        raise KybError("training needs torch and onnx: pip install 'knowyourband[train]'")
+    _need_torch()
     if size % 32:
         raise KybError(f"--size {size} is not a multiple of 32 (the network downsamples 5 times)")
     from knowyourband.detect.train.fit import TrainConfig, train_detector
@@ -59,3 +63,27 @@ def detector(benches: tuple[Path, ...], out: Path, epochs: int, seed: int, size:
     click.echo(f"wrote {out} (best epoch {history['best_epoch']} of {len(history['epochs'])}, "
                f"{history['train_minutes']} min)")
     click.echo(json.dumps({k: v for k, v in best.items() if k.startswith("val_")}))
+
+
+@train.command("embedder")
+@click.option("--bench", "benches", required=True, multiple=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A benchmark folder whose annotations name its catalogue (`kyb synth photos`); repeat to pool.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The ONNX model to write (also OUT.json: config, loss curve, validation; OUT.pt: weights).")
+@click.option("--steps", type=click.IntRange(min=1), default=1500, show_default=True, help="Training steps.")
+@click.option("--batch", type=click.IntRange(min=2), default=128, show_default=True,
+              help="Distinct references per step.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same data, seed and threads: same model.")
+@click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True, help="torch CPU threads.")
+@friendly_errors
+def embedder(benches: tuple[Path, ...], out: Path, steps: int, batch: int, seed: int, threads: int) -> None:
+    """Train the logo embedder on the logos KYB-Synth photos show and write it as an ONNX model."""
+    _need_torch()
+    from knowyourband.embed.train.fit import EmbedTrainConfig, train_embedder
+
+    config = EmbedTrainConfig(steps=steps, batch=batch, seed=seed, threads=threads)
+    history = train_embedder(list(benches), out, config, on_log=lambda row: click.echo(json.dumps(row)))
+    click.echo(f"wrote {out} ({history['references']} references, {history['views']} views, "
+               f"{history['final']['minutes']} min)")
+    click.echo(json.dumps(history["final"]))

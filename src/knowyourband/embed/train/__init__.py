@@ -1,0 +1,1 @@
+"""Training the logo embedder (needs the `train` extra: torch and onnx)."""

@@ -1,0 +1,74 @@
+"""Training glyphs from KYB-Synth benchmark folders: each photographed logo and its reference."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from knowyourband.catalog import load_source
+from knowyourband.embed.glyph import photo_glyph, reference_glyph
+from knowyourband.errors import KybError
+from knowyourband.evaluate.groundtruth import load_benchmark
+from knowyourband.features import reference_gray
+from knowyourband.imageio import load_image
+
+log = logging.getLogger(__name__)
+
+JITTERS = 4  # views of each photographed logo: its true box, then boxes moved and resized as a detector's are
+SHIFT, ZOOM = 0.08, 0.12  # standard deviations of the jitter: centre (share of the side), log size
+
+
+@dataclass
+class Glyphs:
+    references: np.ndarray  # (R, H, W) uint8, one per logo reference
+    bands: list[str]  # (R,) the band of each reference (several references may share one)
+    photos: np.ndarray  # (P, H, W) uint8 views of photographed logos
+    labels: np.ndarray  # (P,) int64 index into `references`
+
+
+def _jittered(box: list[float], rng: np.random.Generator) -> list[float]:
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    cx, cy = (x0 + x1) / 2 + rng.normal(0, SHIFT) * w, (y0 + y1) / 2 + rng.normal(0, SHIFT) * h
+    sw, sh = np.exp(rng.normal(0, ZOOM, 2))
+    return [cx - w * sw / 2, cy - h * sh / 2, cx + w * sw / 2, cy + h * sh / 2]
+
+
+def load_glyphs(bench_dirs: list[Path | str], seed: int) -> Glyphs:
+    """Every logo reference of the benchmarks' catalogues and JITTERS views of every logo their
+    photos show (the catalogue is the one `annotations.json` names)."""
+    rng = np.random.default_rng(seed)
+    refs, bands, photos, labels = [], [], [], []
+    for bench_dir in bench_dirs:
+        bench = load_benchmark(bench_dir)
+        catalog = bench.info.get("catalog")
+        if not catalog:
+            raise KybError(f"{bench_dir}: annotations.json names no catalogue; make it with `kyb synth photos`")
+        source = load_source(Path(bench_dir) / catalog)
+        position = {}
+        for ref in source.references:
+            if ref["kind"] != "logo":
+                continue
+            image = load_image(ref["image"])
+            position[ref["id"]] = len(refs)
+            refs.append(reference_glyph(reference_gray(image.rgb, image.alpha)))
+            bands.append(ref["band_id"])
+        for photo in bench.photos:
+            logos = [o for o in photo.objects if o.kind == "logo" and o.reference_id in position]
+            if not logos:
+                continue
+            gray = cv2.cvtColor(load_image(bench.path(photo)).rgb, cv2.COLOR_RGB2GRAY)
+            for o in logos:
+                for j in range(JITTERS):
+                    glyph = photo_glyph(gray, o.box if j == 0 else _jittered(o.box, rng))
+                    if glyph is not None:
+                        photos.append(glyph)
+                        labels.append(position[o.reference_id])
+        log.info("%s: %d logo references, %d photographed views so far", bench_dir, len(refs), len(photos))
+    if not photos:
+        raise KybError(f"{', '.join(map(str, bench_dirs))}: no photographed logos to train on")
+    return Glyphs(np.stack(refs), bands, np.stack(photos), np.asarray(labels, np.int64))

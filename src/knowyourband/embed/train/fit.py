@@ -1,0 +1,151 @@
+"""Training the logo embedder: contrastive, seeded, validated on bands it never trains on."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import time
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from knowyourband.embed.embedder import FORMAT
+from knowyourband.embed.glyph import HEIGHT, WIDTH
+from knowyourband.embed.train.data import Glyphs, load_glyphs
+from knowyourband.embed.train.model import DIM, EmbedNet
+from knowyourband.errors import KybError
+
+log = logging.getLogger(__name__)
+
+OPSET = 17
+
+
+@dataclass
+class EmbedTrainConfig:
+    steps: int = 1500
+    batch: int = 128  # distinct references per step: each photographed view is told apart from 127 others
+    lr: float = 2e-3  # one-cycle peak
+    weight_decay: float = 1e-4
+    temperature: float = 0.05
+    val_fraction: float = 0.1  # of the bands, held out whole: the model must embed logos it never saw
+    seed: int = 0
+    threads: int = 2
+
+
+def _tensor(glyphs: np.ndarray, invert: np.ndarray | None = None) -> torch.Tensor:
+    x = glyphs.astype(np.float32)
+    if invert is not None:
+        x[invert] = 255.0 - x[invert]  # white-on-black prints of black-on-white references
+    return torch.from_numpy(x)[:, None]
+
+
+def _split(glyphs: Glyphs, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Reference positions for training and for validation, split by band."""
+    bands = sorted(set(glyphs.bands))
+    held = set(np.random.default_rng(seed).permutation(bands)[: round(len(bands) * fraction)])
+    is_val = np.array([b in held for b in glyphs.bands])
+    return np.nonzero(~is_val)[0], np.nonzero(is_val)[0]
+
+
+@torch.no_grad()
+def validate(net: EmbedNet, glyphs: Glyphs, val_refs: np.ndarray) -> dict:
+    """Top-1 band accuracy of held-out bands' photographed views against every reference."""
+    net.eval()
+    if not len(val_refs):
+        return {"val_top1": None, "val_views": 0}
+    refs = torch.cat([net(_tensor(glyphs.references[i:i + 256])) for i in range(0, len(glyphs.references), 256)])
+    views = np.nonzero(np.isin(glyphs.labels, val_refs))[0]
+    right = 0
+    for start in range(0, len(views), 256):
+        batch = views[start:start + 256]
+        best = (net(_tensor(glyphs.photos[batch])) @ refs.T).argmax(1).numpy()
+        right += sum(glyphs.bands[b] == glyphs.bands[t] for b, t in zip(best, glyphs.labels[batch]))
+    net.train()
+    return {"val_top1": round(right / len(views), 4), "val_views": int(len(views))}
+
+
+def export_onnx(net: EmbedNet, path: Path, extra_meta: dict[str, str]) -> Path:
+    """The graph shipped: `glyph` (N, 1, HEIGHT, WIDTH) float gray levels -> `embedding` (N, DIM)."""
+    import onnx
+
+    net.eval()
+    buffer = io.BytesIO()
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        torch.onnx.export(net, torch.zeros(1, 1, HEIGHT, WIDTH), buffer, dynamo=False, opset_version=OPSET,
+                          input_names=["glyph"], output_names=["embedding"],
+                          dynamic_axes={"glyph": {0: "n"}, "embedding": {0: "n"}})
+    model = onnx.load_from_string(buffer.getvalue())
+    meta = {"kyb_format": FORMAT, "height": str(HEIGHT), "width": str(WIDTH), "dim": str(DIM), **extra_meta}
+    for key, value in meta.items():
+        entry = model.metadata_props.add()
+        entry.key, entry.value = key, value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(model.SerializeToString())
+    tmp.replace(path)  # never leave a half-written model where a recognizer might load it
+    return path
+
+
+def train_embedder(benches: list[Path | str], out: Path | str, config: EmbedTrainConfig | None = None,
+                   on_log: Callable[[dict], None] | None = None) -> dict:
+    """Train on benchmark folders' photographed logos and write the model to `out` (ONNX), with
+    `out`.json (configuration, loss curve, validation) and `out`.pt (weights). Returns that history;
+    `on_log` receives each row of its loss curve as it is written.
+
+    Each step draws `batch` distinct training references and one photographed view of each (half of
+    them inverted), and pulls every view towards its own reference and away from the others
+    (symmetric InfoNCE)."""
+    cfg = config or EmbedTrainConfig()
+    out = Path(out)
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(cfg.threads)
+    rng = np.random.default_rng(cfg.seed)
+    glyphs = load_glyphs(benches, cfg.seed)
+    train_refs, val_refs = _split(glyphs, cfg.val_fraction, cfg.seed)
+    views_of = {int(r): np.nonzero(glyphs.labels == r)[0] for r in train_refs}
+    drawable = np.array([r for r, v in views_of.items() if len(v)])
+    if len(drawable) < 2:
+        raise KybError(f"{', '.join(map(str, benches))}: too few photographed logos to train on")
+    batch = min(cfg.batch, len(drawable))
+    net = EmbedNet()
+    opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=cfg.steps)
+    history: dict = {"config": asdict(cfg), "benches": [str(b) for b in benches],
+                     "references": len(glyphs.references), "views": len(glyphs.photos),
+                     "val_bands": len({glyphs.bands[i] for i in val_refs}), "log": []}
+    started, running = time.perf_counter(), []
+    for step in range(1, cfg.steps + 1):
+        refs = rng.choice(drawable, batch, replace=False)
+        views = np.array([rng.choice(views_of[int(r)]) for r in refs])
+        photos = net(_tensor(glyphs.photos[views], rng.random(batch) < 0.5))
+        references = net(_tensor(glyphs.references[refs]))
+        logits = photos @ references.T / cfg.temperature
+        target = torch.arange(batch)
+        loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        schedule.step()
+        running.append(loss.item())
+        if step % 250 == 0 or step == cfg.steps:
+            row = {"step": step, "loss": round(float(np.mean(running)), 4),
+                   "minutes": round((time.perf_counter() - started) / 60, 2)}
+            if step == cfg.steps:
+                row.update(validate(net, glyphs, val_refs))
+            running = []
+            history["log"].append(row)
+            log.info("step %d/%d %s", step, cfg.steps, row)
+            if on_log is not None:
+                on_log(row)
+    torch.save(net.state_dict(), out.with_suffix(".pt"))
+    export_onnx(net, out, {"seed": str(cfg.seed), "steps": str(cfg.steps)})
+    history["final"] = history["log"][-1]
+    out.with_suffix(".json").write_text(json.dumps(history, indent=1))
+    return history

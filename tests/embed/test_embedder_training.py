@@ -1,0 +1,60 @@
+"""A tiny logo-embedder training run end to end: synthetic photos, steps, export, ONNX inference."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+torch = pytest.importorskip("torch", reason="the train extra (torch) is not installed")
+pytest.importorskip("onnx", reason="the train extra (onnx) is not installed")
+
+from knowyourband.cli import main  # noqa: E402
+from knowyourband.embed import Embedder  # noqa: E402
+from knowyourband.embed.glyph import HEIGHT, WIDTH  # noqa: E402
+from knowyourband.embed.train.data import JITTERS, load_glyphs  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def poster_bench(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("embed")
+    runner = CliRunner()
+    for args in (["synth", "catalog", str(root / "cat"), "--bands", "8", "--albums-per-band", "1", "--seed", "3"],
+                 ["synth", "photos", str(root / "photos"), "--catalog", str(root / "cat" / "catalog.json"),
+                  "--count", "3", "--scenes", "poster", "--seed", "4", "--megapixels", "0.4"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+    return root / "photos"
+
+
+def test_every_photographed_logo_becomes_jittered_glyphs_of_its_reference(poster_bench: Path) -> None:
+    glyphs = load_glyphs([poster_bench], seed=0)
+    annotations = json.loads((poster_bench / "annotations.json").read_text())["annotations"]
+    logos = [a for a in annotations if a["kind"] == "logo"]
+    assert glyphs.photos.shape == (JITTERS * len(logos), HEIGHT, WIDTH)
+    assert glyphs.references.shape[1:] == (HEIGHT, WIDTH) and len(glyphs.bands) == len(glyphs.references)
+    assert {glyphs.bands[i] for i in glyphs.labels} == {a["band_id"] for a in logos}
+
+
+def test_kyb_train_embedder_writes_a_model_that_inference_opens(poster_bench: Path, tmp_path: Path) -> None:
+    out = tmp_path / "emb.onnx"
+    args = ["train", "embedder", "--bench", str(poster_bench), "--out", str(out), "--steps", "3", "--batch", "4",
+            "--threads", "1"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    history = json.loads(out.with_suffix(".json").read_text())
+    assert history["final"]["step"] == 3 and "val_top1" in history["final"]
+    embedder = Embedder.open(out)
+    vectors = embedder.embed(np.zeros((2, HEIGHT, WIDTH), np.uint8))
+    assert vectors.shape == (2, 128) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_a_bench_without_its_catalogue_is_refused(tmp_path: Path) -> None:
+    bench = tmp_path / "bench"
+    bench.mkdir()
+    (bench / "annotations.json").write_text(json.dumps({"images": [], "annotations": [], "catalog": None}))
+    result = CliRunner().invoke(main, ["train", "embedder", "--bench", str(bench), "--out", str(tmp_path / "m.onnx")])
+    assert result.exit_code == 1 and "names no catalogue" in result.output
