@@ -121,3 +121,40 @@ def test_add_grows_without_rebuild(built: Path, tmp_path: Path) -> None:
     assert kp[:, 0].max() <= 640 and kp[:, 1].max() <= 220
     # Adding the same source again adds nothing.
     assert add(built, more, workers=1).added == 0
+
+
+def test_logo_references_get_embeddings_and_covers_none(built: Path) -> None:
+    manifest = json.loads((built / "manifest.json").read_text())
+    assert manifest["embeddings"]["file"] == "vectors/logo-embeddings.npy"
+    index = Index.open(built)
+    vectors = np.asarray(index.logo_embeddings, dtype=np.float32)
+    assert vectors.shape == (len(index.locals.refs), manifest["embeddings"]["dim"])
+    is_logo = index.locals.refs["kind"] == 0
+    assert np.allclose(np.linalg.norm(vectors[is_logo], axis=1), 1.0, atol=1e-2)
+    assert not vectors[~is_logo].any()
+
+
+def test_truncated_embeddings_are_refused_and_an_index_without_them_opens(built: Path) -> None:
+    path = built / "vectors" / "logo-embeddings.npy"
+    data = path.read_bytes()
+    path.write_bytes(data[:-300])
+    with pytest.raises(IndexFormatError, match="logo-embeddings.npy"):
+        Index.open(built)
+    path.write_bytes(data)
+    manifest = json.loads((built / "manifest.json").read_text())
+    del manifest["embeddings"]
+    (built / "manifest.json").write_text(json.dumps(manifest))
+    assert Index.open(built).logo_embeddings is None
+
+
+def test_add_embeds_new_logos_and_ignores_rows_of_an_unfinished_add(built: Path, tmp_path: Path) -> None:
+    before = Index.open(built).logo_embeddings.copy()
+    more = write_catalog(tmp_path / "more", logos=2, covers=0, seed=5, prefix="x")
+    add(built, more, workers=1)
+    index = Index.open(built)
+    assert len(index.logo_embeddings) == len(before) + 2
+    assert np.array_equal(index.logo_embeddings[: len(before)], before)
+    # Rows written by an add that stopped before its manifest are not part of the index.
+    path = built / "vectors" / "logo-embeddings.npy"
+    np.save(path, np.concatenate([np.load(path), np.ones((3, before.shape[1]), np.float16)]))
+    assert len(Index.open(built).logo_embeddings) == len(before) + 2

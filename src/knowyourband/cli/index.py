@@ -1,4 +1,4 @@
-"""`kyb index build|add`: make an index directory from a catalogue source, or grow one."""
+"""`kyb index build|add|embed`: make an index directory from a catalogue source, grow it, or embed its logos again."""
 
 from __future__ import annotations
 
@@ -61,3 +61,21 @@ def add_cmd(index_dir: Path, source: Path, workers: int | None) -> None:
 
     report = _run(lambda progress: add(index_dir, source, workers=workers, progress=progress), "adding references")
     _report(report, "added")
+
+
+@index.command("embed")
+@click.argument("index_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Image-reading processes (default: all cores).")
+@friendly_errors
+def embed_cmd(index_dir: Path, workers: int | None) -> None:
+    """Embed INDEX_DIR's logo references again with the shipped logo embedder (an index built before
+    it, or after a new model); nothing else changes."""
+    from knowyourband.index.embeddings import embed_index
+
+    embedded, unreadable = _run(lambda progress: embed_index(index_dir, workers=workers, progress=progress),
+                                "embedding logos")
+    click.echo(f"embedded {embedded} logo references -> {index_dir}")
+    if unreadable:
+        click.echo(f"{len(unreadable)} logo image(s) could not be read again and have no embedding:", err=True)
+        for image in unreadable:
+            click.echo(f"  {image}", err=True)

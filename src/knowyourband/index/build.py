@@ -14,9 +14,10 @@ from typing import Callable
 import numpy as np
 
 from knowyourband.catalog import Catalog, Reference, load_source
+from knowyourband.embed import Embedder
 from knowyourband.errors import CatalogError, IndexFormatError
 from knowyourband.features import FeatureConfig
-from knowyourband.index import vectors
+from knowyourband.index import embeddings, vectors
 from knowyourband.index.index import CATALOG, LOCALS, MEDIA, VECTORS
 from knowyourband.index.ingest import Ingested, ingest
 from knowyourband.index.locals import KINDS, REF_DTYPE, LocalStore, write_chunk, write_refs
@@ -46,7 +47,7 @@ def _ingest_all(refs: list[Reference], media: Path, config: FeatureConfig, worke
     """Ingest every reference, in order. Returns the items, their descriptors moved out into one
     (N, 128) float16 array (readable items only, in order), so that a build holds each descriptor
     once: 9.4 GB at 100k references, where the items and their concatenation took 38 GB."""
-    jobs = [(r.id, r.image, str(media / f"{r.id}.jpg"), config) for r in refs]
+    jobs = [(r.id, r.image, str(media / f"{r.id}.jpg"), config, r.kind) for r in refs]
     # Rows are capped per reference; np.empty maps this lazily, so unused rows take no memory.
     descriptors = np.empty((len(jobs) * config.max_keypoints, vectors.DIM), np.float16)
     out: list[Ingested] = []
@@ -125,18 +126,22 @@ def build(source_path: str | Path, out: str | Path, *, workers: int | None = Non
         if not good:
             raise CatalogError(f"{source.path}: none of the {len(refs)} reference images could be read; "
                                f"first error: {skipped[0]['error'] if skipped else 'none'}")
+        embedder = Embedder.open()
+        logo_vectors = embeddings.embed_references([g.glyph for g in good], embedder)
         factory = vectors.factory_for(len(descriptors))
         index = vectors.train(descriptors, factory, threads=workers)
         vectors.add(index, descriptors, 0, threads=workers)
         vectors.save(index, tmp / VECTORS)
         chunk = write_chunk(tmp / LOCALS, 0, np.concatenate([g.keypoints for g in good]))
         write_refs(tmp / LOCALS, rows)
+        embedded = embeddings.write(tmp, logo_vectors, embedder)
         manifest = {
             "format": FORMAT, "version": VERSION, "created": now(), "updated": now(),
             "sources": [{"path": str(source.path), "name": source.name, "added": len(good)}],
             "features": {"reference": config.to_dict()},
             "vectors": {"file": VECTORS, "factory": factory, "trained_on": int(len(descriptors))},
             "locals": {"chunks": [{"file": chunk, "start": 0, "count": int(len(descriptors))}]},
+            "embeddings": embedded,
             "counts": {"references": len(good), "descriptors": int(len(descriptors)),
                        "logos": int((rows["kind"] == 0).sum()), "albums": int((rows["kind"] == 1).sum())},
             "skipped": skipped,
@@ -193,6 +198,11 @@ def add(index_dir: str | Path, source_path: str | Path, *, workers: int | None =
         vectors.save(index, index_dir / VECTORS)
         write_refs(index_dir / LOCALS, np.concatenate([np.asarray(store.refs), rows]))
         manifest["locals"]["chunks"].append({"file": chunk, "start": store.total, "count": n_new})
+        embedded = embeddings.extend(index_dir, manifest, len(store.refs), [g.glyph for g in good])
+        if embedded is None:
+            manifest.pop("embeddings", None)
+        else:
+            manifest["embeddings"] = embedded
     counts = manifest["counts"]
     counts["references"] += len(good)
     counts["descriptors"] += n_new

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from knowyourband.embed.glyph import reference_glyph
 from knowyourband.errors import KybError
 from knowyourband.features import FeatureConfig, extract, reference_gray
 
@@ -35,6 +36,7 @@ class Ingested:
     height: int = 0
     sha256: str = ""
     phash: str = ""
+    glyph: np.ndarray | None = None  # (HEIGHT, WIDTH) uint8 for a logo: what the logo embedder reads
     error: str | None = None
 
 
@@ -68,8 +70,8 @@ def thumbnail(rgb: np.ndarray, alpha: np.ndarray | None) -> bytes:
     return out.getvalue()
 
 
-def ingest(reference_id: int, image: str, thumb_path: str, config: FeatureConfig) -> Ingested:
-    """Process the reference image at `image`; write its thumbnail to `thumb_path`.
+def ingest(reference_id: int, image: str, thumb_path: str, config: FeatureConfig, kind: str) -> Ingested:
+    """Process the reference image at `image` (a `kind` "logo" or "album"); write its thumbnail to `thumb_path`.
 
     Never raises for a bad image: the error comes back in `Ingested.error` so the build goes on.
     """
@@ -90,4 +92,5 @@ def ingest(reference_id: int, image: str, thumb_path: str, config: FeatureConfig
     kp[:, :3] /= loaded.scale
     Path(thumb_path).write_bytes(thumbnail(loaded.rgb, loaded.alpha))
     return Ingested(reference_id, kp, feats.descriptors.astype(np.float16), loaded.width, loaded.height,
-                    hashlib.sha256(data).hexdigest(), dhash(gray))
+                    hashlib.sha256(data).hexdigest(), dhash(gray),
+                    reference_glyph(gray) if kind == "logo" else None)
