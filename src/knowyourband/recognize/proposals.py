@@ -17,10 +17,12 @@ import cv2
 import numpy as np
 
 from knowyourband.detect import Detection as Proposal
+from knowyourband.embed import Embedder, photo_glyph
 from knowyourband.features import FeatureConfig, Features, extract, stretch
 from knowyourband.index import Index
 from knowyourband.recognize.agreement import box_agreement
 from knowyourband.recognize.detections import Detection, overlap
+from knowyourband.recognize.lookalike import LogoLookalikes, lookalike
 
 if TYPE_CHECKING:
     from knowyourband.recognize.recognizer import Pass
@@ -68,7 +70,8 @@ def crop_features(gray: np.ndarray, box: np.ndarray, side: int,
 
 
 def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search: Callable[[Features, dict], Pass],
-                index: Index, scale: float = 1.0, pool: Executor | None = None) -> list[Detection]:
+                index: Index, scale: float = 1.0, pool: Executor | None = None, embedder: Embedder | None = None,
+                lookalikes: LogoLookalikes | None = None) -> list[Detection]:
     """Second-pass detections (working pixels) in each proposal's box (working pixels).
 
     `gray` may hold more pixels than the working photo: `scale` = its pixels per working pixel
@@ -80,7 +83,8 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
     hypotheses in a region the first pass already searched, so it accepts homographies only: the
     affine fallback (twice the tolerance, for cloth) is where its chance alignments came from.
     When no placement passes the gates, the box may still be named by its agreement with the
-    top-voted reference (`agreement.box_agreement`).
+    top-voted reference (`agreement.box_agreement`), and a logo box, given an `embedder` and the
+    index's `lookalikes`, by how it looks (`lookalike.lookalike`).
 
     `pool`: crops are independent, so they may run side by side (a crop's SIFT is too small to
     keep two cores busy on its own); results come back in proposal order either way.
@@ -96,8 +100,13 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
             return []
         p = search(feats, crop_conf)
         named = p.passing(crop_conf)
+        crop_box = (box - np.tile(origin, 2)) * enlarge
         if not named:
-            agreed = box_agreement(p, (box - np.tile(origin, 2)) * enlarge, proposal.kind, index, conf)
+            agreed = box_agreement(p, crop_box, proposal.kind, index, conf)
+            if agreed is None and proposal.kind == "logo" and embedder is not None and lookalikes is not None:
+                glyph = photo_glyph(gray, box)
+                if glyph is not None:
+                    agreed = lookalike(p, embedder.embed(glyph[None])[0], crop_box, lookalikes, conf)
             # Its score is fixed (the precision this evidence had); the one threshold still applies.
             named = [agreed] if agreed is not None and agreed.score >= conf["min_score"] else []
         for d in named:

@@ -1,0 +1,67 @@
+"""Naming a logo box by its glyph embedding when the crop's own votes agree."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from knowyourband.embed import reference_glyph
+from knowyourband.features import Features, reference_gray
+from knowyourband.imageio import load_image
+from knowyourband.recognize import Recognizer
+from knowyourband.recognize.lookalike import lookalike
+from knowyourband.recognize.recognizer import Pass
+from knowyourband.verify.vote import Matches
+
+BOX = np.array([100.0, 50.0, 260.0, 98.0])
+
+
+def _pass(recognizer, votes_for: dict[int, float]) -> Pass:
+    votes = np.zeros(len(recognizer.index.locals.refs))
+    for ref, weight in votes_for.items():
+        votes[ref] = weight
+    empty = Matches(np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32))
+    return Pass(Features(np.zeros((0, 4), np.float32), np.zeros((0, 128), np.float32), 400, 300), empty, votes,
+                np.zeros(0, np.int64), [])
+
+
+def _logo(recognizer, n: int = 0) -> tuple[int, np.ndarray]:
+    """The n-th logo reference position and its glyph's embedding."""
+    index = recognizer.index
+    position = int(np.nonzero(index.locals.refs["kind"] == 0)[0][n])
+    image = load_image(index.catalog.reference(int(index.locals.refs["id"][position])).image)
+    glyph = reference_glyph(reference_gray(image.rgb, image.alpha))
+    return position, recognizer._embedder.embed(glyph[None])[0]
+
+
+def test_the_nearest_logo_is_named_when_the_votes_rank_it_high(recognizer) -> None:
+    ref, vector = _logo(recognizer)
+    votes = {ref: 3.0, **{(ref + k) % len(recognizer.index.locals.refs): 5.0 - k * 0.1 for k in range(1, 4)}}
+    found = lookalike(_pass(recognizer, votes), vector, BOX, recognizer._lookalikes, recognizer.config)
+    assert found is not None and found.ref == ref and found.model == "lookalike" and found.inliers == 0
+    assert found.score == recognizer.config["lookalike_score"]
+    assert np.allclose(found.quad, [[100, 50], [260, 50], [260, 98], [100, 98]])
+
+
+def test_no_name_without_votes_for_it_far_down_the_votes_or_too_close_to_another_band(recognizer) -> None:
+    ref, vector = _logo(recognizer)
+    conf, lookalikes = recognizer.config, recognizer._lookalikes
+    assert lookalike(_pass(recognizer, {(ref + 1) % 5: 2.0}), vector, BOX, lookalikes, conf) is None
+    n = len(recognizer.index.locals.refs)
+    crowd = {(ref + k) % n: 10.0 for k in range(1, conf["lookalike_rank"] + 1)}
+    assert lookalike(_pass(recognizer, {ref: 1.0, **crowd}), vector, BOX, lookalikes, conf) is None
+    assert lookalike(_pass(recognizer, {ref: 1.0}), vector, BOX, lookalikes, {**conf, "lookalike_margin": 2.1}) is None
+
+
+def test_embeddings_of_another_embedder_model_are_not_used(engine_index: Path, tmp_path: Path, caplog) -> None:
+    copy = tmp_path / "index"
+    shutil.copytree(engine_index, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["embeddings"]["model"] = "0" * 16
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    recognizer = Recognizer.open(copy)
+    assert recognizer._lookalikes is None and "another embedder model" in caplog.text
+    assert Recognizer.open(engine_index)._lookalikes is not None
