@@ -65,7 +65,8 @@ def add_cmd(index_dir: Path, source: Path, workers: int | None) -> None:
 
 @index.command("embed")
 @click.argument("index_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--workers", type=click.IntRange(min=1), default=None, help="Image-reading processes (default: all cores).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Image-reading processes (default: all cores).")
 @friendly_errors
 def embed_cmd(index_dir: Path, workers: int | None) -> None:
     """Embed INDEX_DIR's logo references again with the shipped logo embedder (an index built before
