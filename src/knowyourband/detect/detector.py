@@ -10,6 +10,7 @@ import numpy as np
 
 from knowyourband.detect.boxes import decode, letterbox
 from knowyourband.errors import KybError
+from knowyourband.onnxmodel import open_session
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +49,9 @@ class Detector:
 
         `threads` is onnxruntime's intra-op thread count; 1 keeps a server worker on one core.
         """
-        import onnxruntime as ort
-
         path = Path(model_path) if model_path else default_model_path()
-        if not path.is_file():
-            raise DetectorError(f"{path}: no detector model there; train one with `kyb train detector`")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        try:
-            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own untyped errors for bad files
-            raise DetectorError(f"{path}: not a readable ONNX model ({exc}); re-export it") from exc
-        meta = session.get_modelmeta().custom_metadata_map
+        session, meta = open_session(path, threads, DetectorError,
+                                     "no detector model there; train one with `kyb train detector`")
         if meta.get("kyb_format") != "detector-v1":
             raise DetectorError(
                 f"{path}: not a kyb detector (metadata kyb_format={meta.get('kyb_format')!r}); "

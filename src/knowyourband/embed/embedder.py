@@ -9,6 +9,7 @@ import numpy as np
 
 from knowyourband.embed.glyph import HEIGHT, WIDTH
 from knowyourband.errors import KybError
+from knowyourband.onnxmodel import open_session
 
 FORMAT = "logo-embedder-v1"
 BATCH = 64  # glyphs per onnxruntime call when embedding a catalogue
@@ -41,20 +42,9 @@ class Embedder:
 
     @classmethod
     def open(cls, model_path: str | Path | None = None, *, threads: int = 1) -> "Embedder":
-        import onnxruntime as ort
-
         path = Path(model_path) if model_path else default_model_path()
-        if not path.is_file():
-            raise EmbedderError(f"{path}: no logo embedder there; train one with `kyb train embedder`")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        try:
-            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own untyped errors for bad files
-            raise EmbedderError(f"{path}: not a readable ONNX model ({exc}); re-export it") from exc
-        meta = session.get_modelmeta().custom_metadata_map
+        session, meta = open_session(path, threads, EmbedderError,
+                                     "no logo embedder there; train one with `kyb train embedder`")
         if meta.get("kyb_format") != FORMAT or (int(meta["height"]), int(meta["width"])) != (HEIGHT, WIDTH):
             raise EmbedderError(f"{path}: not a {FORMAT} model for {HEIGHT}x{WIDTH} glyphs "
                                 f"(metadata {dict(meta)}); export it with `kyb train embedder`")

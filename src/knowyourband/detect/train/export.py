@@ -10,10 +10,9 @@ from pathlib import Path
 import torch
 
 from knowyourband.detect.train.model import KINDS, DetectorNet, ExportWrapper
+from knowyourband.onnxmodel import OPSET, save_model
 
 log = logging.getLogger(__name__)
-
-OPSET = 17
 
 
 def export_onnx(net: DetectorNet, path: Path, size: int, extra_meta: dict[str, str] | None = None) -> Path:
@@ -22,8 +21,6 @@ def export_onnx(net: DetectorNet, path: Path, size: int, extra_meta: dict[str, s
     The graph takes `image` (1, 3, size, size) float32 RGB in [0, 1] and returns `heat`
     (1, C, G, G) probabilities and `ltrb` (1, 4, G, G) edge distances in input pixels.
     """
-    import onnx
-
     was_training = net.training
     net.eval()
     buffer = io.BytesIO()
@@ -41,7 +38,6 @@ def export_onnx(net: DetectorNet, path: Path, size: int, extra_meta: dict[str, s
             output_names=["heat", "ltrb"],
         )
     net.train(was_training)
-    model = onnx.load_from_string(buffer.getvalue())
     meta = {
         "kyb_format": "detector-v1",
         "size": str(size),
@@ -49,13 +45,6 @@ def export_onnx(net: DetectorNet, path: Path, size: int, extra_meta: dict[str, s
         "kinds": ",".join(KINDS),
         **(extra_meta or {}),
     }
-    for key, value in meta.items():
-        entry = model.metadata_props.add()
-        entry.key, entry.value = key, value
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(model.SerializeToString())
-    tmp.replace(path)  # never leave a half-written model where a server might load it
+    path = save_model(buffer.getvalue(), path, meta)
     log.info("exported %s (%.1f MB)", path, path.stat().st_size / 1e6)
     return path

@@ -20,10 +20,9 @@ from knowyourband.embed.glyph import HEIGHT, WIDTH
 from knowyourband.embed.train.data import Glyphs, load_glyphs
 from knowyourband.embed.train.model import DIM, EmbedNet
 from knowyourband.errors import KybError
+from knowyourband.onnxmodel import OPSET, save_model
 
 log = logging.getLogger(__name__)
-
-OPSET = 17
 
 
 @dataclass
@@ -72,8 +71,6 @@ def validate(net: EmbedNet, glyphs: Glyphs, val_refs: np.ndarray) -> dict:
 
 def export_onnx(net: EmbedNet, path: Path, extra_meta: dict[str, str]) -> Path:
     """The graph shipped: `glyph` (N, 1, HEIGHT, WIDTH) float gray levels -> `embedding` (N, DIM)."""
-    import onnx
-
     net.eval()
     buffer = io.BytesIO()
     with torch.no_grad(), warnings.catch_warnings():
@@ -81,16 +78,8 @@ def export_onnx(net: EmbedNet, path: Path, extra_meta: dict[str, str]) -> Path:
         torch.onnx.export(net, torch.zeros(1, 1, HEIGHT, WIDTH), buffer, dynamo=False, opset_version=OPSET,
                           input_names=["glyph"], output_names=["embedding"],
                           dynamic_axes={"glyph": {0: "n"}, "embedding": {0: "n"}})
-    model = onnx.load_from_string(buffer.getvalue())
     meta = {"kyb_format": FORMAT, "height": str(HEIGHT), "width": str(WIDTH), "dim": str(DIM), **extra_meta}
-    for key, value in meta.items():
-        entry = model.metadata_props.add()
-        entry.key, entry.value = key, value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(model.SerializeToString())
-    tmp.replace(path)  # never leave a half-written model where a recognizer might load it
-    return path
+    return save_model(buffer.getvalue(), path, meta)
 
 
 def train_embedder(benches: list[Path | str], out: Path | str, config: EmbedTrainConfig | None = None,
