@@ -17,7 +17,7 @@ import numpy as np
 from knowyourband.catalog import Catalog
 from knowyourband.embed import Embedder, reference_glyph
 from knowyourband.errors import IndexFormatError, KybError
-from knowyourband.features import reference_gray
+from knowyourband.index.ingest import reference_pixels
 from knowyourband.index.locals import KINDS, LocalStore
 from knowyourband.index.manifest import now, read_manifest, write_manifest
 
@@ -77,15 +77,13 @@ def extend(index_dir: Path, manifest: dict, references: int, glyphs: list[np.nda
 
 
 def _glyph(image: str, max_side: int) -> np.ndarray | None:
-    """A logo reference's glyph read again from its image, decoded as `ingest` decodes it; None when
-    the image cannot be read any more. Runs in worker processes."""
-    from knowyourband.imageio import load_image
-
+    """A logo reference's glyph read again from its image, as a build makes it; None when the image
+    cannot be read any more. Runs in worker processes."""
     try:
-        loaded = load_image(Path(image).read_bytes(), max_side=2 * max_side)
+        _, gray = reference_pixels(Path(image).read_bytes(), max_side)
     except (OSError, KybError):
         return None
-    return reference_glyph(reference_gray(loaded.rgb, loaded.alpha))
+    return reference_glyph(gray)
 
 
 def embed_index(index_dir: str | Path, *, workers: int | None = None,
@@ -93,11 +91,13 @@ def embed_index(index_dir: str | Path, *, workers: int | None = None,
     """Embed every logo reference of an existing index again with the shipped embedder: for an index
     built before embeddings existed, or after a new embedder model. Keypoints and vectors are left
     as they are; the manifest is written last. Returns (logos embedded, images that could not be read)."""
+    from knowyourband.index.index import CATALOG, LOCALS  # index.index loads this module
+
     index_dir = Path(index_dir)
     manifest = read_manifest(index_dir)
     max_side = int(manifest["features"]["reference"]["max_side"])
-    refs = LocalStore.load(index_dir / "locals", manifest["locals"]["chunks"]).refs
-    catalog = Catalog.open(index_dir / "catalog.sqlite", readonly=True)
+    refs = LocalStore.load(index_dir / LOCALS, manifest["locals"]["chunks"]).refs
+    catalog = Catalog.open(index_dir / CATALOG, readonly=True)
     try:
         logos = [i for i in range(len(refs)) if KINDS[int(refs["kind"][i])] == "logo"]
         images = [catalog.reference(int(refs["id"][i])).image for i in logos]

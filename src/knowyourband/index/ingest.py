@@ -70,20 +70,25 @@ def thumbnail(rgb: np.ndarray, alpha: np.ndarray | None) -> bytes:
     return out.getvalue()
 
 
+def reference_pixels(data: bytes, max_side: int):
+    """A reference image's bytes decoded as the index reads them -> (LoadedImage, (H, W) uint8 gray, ink
+    dark on white). Decoding at most twice the feature resolution skips most of a huge file's pixels."""
+    from knowyourband.imageio import load_image
+
+    loaded = load_image(data, max_side=2 * max_side)
+    return loaded, reference_gray(loaded.rgb, loaded.alpha)
+
+
 def ingest(reference_id: int, image: str, thumb_path: str, config: FeatureConfig, kind: str) -> Ingested:
     """Process the reference image at `image` (a `kind` "logo" or "album"); write its thumbnail to `thumb_path`.
 
     Never raises for a bad image: the error comes back in `Ingested.error` so the build goes on.
     """
-    from knowyourband.imageio import load_image
-
     try:
         data = Path(image).read_bytes()
-        # Decoding at most twice the feature resolution skips most of a huge file's pixels.
-        loaded = load_image(data, max_side=2 * config.max_side)
+        loaded, gray = reference_pixels(data, config.max_side)
     except (OSError, KybError) as exc:
         return Ingested(reference_id, error=str(exc))
-    gray = reference_gray(loaded.rgb, loaded.alpha)
     feats = extract(gray, config)
     if len(feats) == 0:
         return Ingested(reference_id, error="no features found: the image is blank or too small")
