@@ -11,7 +11,7 @@ from engine_scenes import background, logo_gray, paste, rect_quad
 from knowyourband.detect import Detection as Proposal
 from knowyourband.features import FeatureConfig
 from knowyourband.recognize.detections import Detection
-from knowyourband.recognize.proposals import crop_features, look_closer, unexplained
+from knowyourband.recognize.proposals import crop_features, look_closer, mark_boxed, unexplained
 
 
 def _small_logo_photo(engine_catalog: Path, width: float) -> tuple[np.ndarray, np.ndarray]:
@@ -70,3 +70,30 @@ def test_only_confident_boxes_outside_found_objects_get_a_closer_look() -> None:
     boxes = unexplained(proposals, [found], min_score=0.3, max_covered=0.5, limit=5)
     assert [b.box for b in boxes] == [[400, 100, 600, 300], [200, 100, 300, 160]]
     assert len(unexplained(proposals, [found], min_score=0.3, max_covered=0.5, limit=1)) == 1
+
+
+def test_a_cover_box_around_a_found_logo_still_gets_a_closer_look() -> None:
+    # The logo printed on a blurred cover is found; the cover around it is not explained by it.
+    logo = np.array([[40, 40], [100, 40], [100, 70], [40, 70]], dtype=np.float64)
+    found = Detection(ref=0, quad=logo, inliers=30, ratio=1.0, query=np.zeros(0, np.int32),
+                      points=np.zeros((0, 2), np.float32), model="homography")
+    cover = Proposal("album", [0, 0, 200, 200], 0.9)
+    assert unexplained([cover], [found], min_score=0.3, max_covered=0.5, limit=5) == [cover]
+
+
+def test_detections_are_marked_boxed_by_a_proposal_of_their_kind(recognizer) -> None:
+    index = recognizer.index
+    kinds = index.locals.refs["kind"]
+    logo_ref, album_ref = int(np.nonzero(kinds == 0)[0][0]), int(np.nonzero(kinds == 1)[0][0])
+    square = np.array([[0, 0], [100, 0], [100, 100], [0, 100]], dtype=np.float64)
+
+    def placed(ref: int) -> Detection:
+        return Detection(ref=ref, quad=square, inliers=30, ratio=1.0, query=np.zeros(0, np.int32),
+                         points=np.zeros((0, 2), np.float32), model="homography")
+
+    cover, logo, elsewhere = placed(album_ref), placed(logo_ref), placed(album_ref)
+    elsewhere.quad = square + 300
+    mark_boxed([cover, logo, elsewhere], [Proposal("album", [5, 0, 100, 95], 0.9)], index, 0.3, 0.6)
+    assert (cover.boxed, logo.boxed, elsewhere.boxed) == (True, False, False)
+    mark_boxed([cover], [Proposal("album", [5, 0, 100, 95], 0.2)], index, 0.3, 0.6)
+    assert not cover.boxed

@@ -64,3 +64,15 @@ def test_seven_inliers_outside_the_logo_are_not_enough_to_name_the_cover():
     cover = _detection(2, _square(0, 0, 200), np.vstack([_grid(20, 20, 40, 5), outside]), score=0.95)
     kept, _ = resolve([logo, cover], 0.5, 8)
     assert [d.ref for d in kept] == [1]
+
+
+def test_a_cover_the_detector_boxed_wins_over_its_logo_even_when_all_its_inliers_sit_on_the_logo():
+    # A blurred sleeve matches only through its sharp logo; the detector's cover box vouches for it.
+    logo = _detection(1, _square(20, 20, 40), _grid(20, 20, 40, 6), score=0.95)
+    cover = _detection(2, _square(0, 0, 200), _grid(22, 22, 36, 7), score=0.6)
+    cover.boxed = True
+    kept, rivals = resolve([logo, cover], 0.5, 8)
+    assert [d.ref for d in kept] == [2] and [d.ref for d in rivals[0]] == [1]
+    logo.boxed = True  # the detector boxed both: the inliers decide again
+    kept, _ = resolve([logo, cover], 0.5, 8)
+    assert [d.ref for d in kept] == [1]

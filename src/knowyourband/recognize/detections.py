@@ -28,6 +28,7 @@ class Detection:
     density: float = 0.0  # inliers / photo keypoints inside the outline: low for a chance alignment
     coverage: float = 0.0  # inliers' convex hull area / outline area: low when a few points prop up a big outline
     score: float = 0.0
+    boxed: bool = False  # the learned detector drew a box of this reference's kind on this outline
 
 
 def detect(index: Index, photo_kp: np.ndarray, matches: Matches, shortlist: np.ndarray, conf: dict) -> list[Detection]:
@@ -108,6 +109,15 @@ def overlap(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter) / small if small > 0 else 0.0
 
 
+def covered(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of convex quad a's (4, 2) area that lies inside convex quad b (4, 2), in [0, 1]."""
+    import cv2
+
+    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    area = quad_area(a)
+    return float(inter) / area if area > 0 else 0.0
+
+
 def _inside(quad: np.ndarray, points: np.ndarray) -> float:
     """Share of (n, 2) points inside a verified (convex, clockwise) (4, 2) quad."""
     if len(points) == 0:
@@ -123,8 +133,9 @@ def resolve(detections: list[Detection], max_overlap: float,
     When one of two overlapping detections lies inside the other (a band's logo printed on its album
     cover), the evidence decides, not the score: the logo's inliers are denser, so it usually scores
     higher. The larger one wins when at least `min_inliers` of its own inliers lie outside the smaller
-    one: the photo shows more of it than the print. Otherwise its big outline hangs on the smaller
-    one's points alone (a photo of the logo "matches" the cover it is printed on) and the smaller wins.
+    one: the photo shows more of it than the print; or when the learned detector boxed it (`boxed`)
+    and not the smaller one. Otherwise its big outline hangs on the smaller one's points alone (a photo
+    of the logo "matches" the cover it is printed on) and the smaller wins.
     Returns the kept detections and, per kept index, the rivals dropped in its favour.
     """
     kept: list[Detection] = []
@@ -141,7 +152,10 @@ def resolve(detections: list[Detection], max_overlap: float,
         winner = k
         if quad_area(small.quad) < 0.5 * quad_area(large.quad):
             outside = int((~geometry.inside_convex(small.quad, large.points.astype(np.float64))).sum())
-            winner = large if outside >= min_inliers else small
+            # A blurred cover may match only through the sharp logo printed on it; the detector's
+            # box of a cover there says the photo shows the cover, not the logo alone.
+            vouched = large.boxed and not small.boxed
+            winner = large if outside >= min_inliers or vouched else small
         if winner is d:
             kept[hit] = d
             rivals[hit] = [k] + rivals[hit]

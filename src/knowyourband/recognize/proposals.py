@@ -17,11 +17,13 @@ import cv2
 import numpy as np
 
 from knowyourband.detect import Detection as Proposal
+from knowyourband.detect.boxes import iou_matrix
 from knowyourband.embed import Embedder, photo_glyph
 from knowyourband.features import FeatureConfig, Features, extract, stretch
 from knowyourband.index import Index
+from knowyourband.index.locals import KINDS
 from knowyourband.recognize.agreement import box_agreement
-from knowyourband.recognize.detections import Detection, overlap
+from knowyourband.recognize.detections import Detection, covered, quad_box
 from knowyourband.recognize.lookalike import LogoLookalikes, lookalike
 
 if TYPE_CHECKING:
@@ -42,10 +44,21 @@ def unexplained(proposals: list[Proposal], kept: list[Detection], min_score: flo
             continue
         box = np.asarray(p.box, dtype=np.float64)
         quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
-        if any(overlap(quad, d.quad) > max_covered for d in kept):
+        if any(covered(quad, d.quad) > max_covered for d in kept):
             continue
         out.append(p)
     return out
+
+
+def mark_boxed(detections: list[Detection], proposals: list[Proposal], index: Index, min_score: float,
+               min_iou: float) -> None:
+    """Set `boxed` on each detection (working pixels): whether its outline's bounding box overlaps a
+    proposal (working pixels) of its reference's kind, scored at least `min_score`, at IoU >= `min_iou`."""
+    confident = [p for p in proposals if p.score >= min_score]
+    kinds = index.locals.refs["kind"]
+    for d in detections:
+        boxes = [p.box for p in confident if p.kind == KINDS[int(kinds[d.ref])]]
+        d.boxed = bool(boxes) and float(iou_matrix(quad_box(d.quad)[None], np.array(boxes, np.float64)).max()) >= min_iou
 
 
 def crop_features(gray: np.ndarray, box: np.ndarray, side: int,

@@ -23,7 +23,7 @@ from knowyourband.index import Index, vectors
 from knowyourband.index.locals import KINDS
 from knowyourband.recognize.detections import Detection, detect, quad_box, resolve
 from knowyourband.recognize.lookalike import LogoLookalikes
-from knowyourband.recognize.proposals import look_closer, unexplained
+from knowyourband.recognize.proposals import look_closer, mark_boxed, unexplained
 from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import Candidate, RecognizedObject, Result
 from knowyourband.verify.geometry import inside_convex
@@ -207,14 +207,16 @@ class Recognizer:
         t = time.perf_counter()
         first = self.search_and_verify(feats)
         passing = first.passing(c)
-        kept, rivals = resolve(passing, c["max_overlap"], c["min_inliers"])
         timing["search_verify"] = _ms(t)
         proposals = []
         if self._detector is not None:
             t = time.perf_counter()
             lowest = min(c["detector_min_score"], c["proposal_min_score"])
             proposals = self._detector.detect(loaded.rgb, min_score=lowest)
+            mark_boxed(passing, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
             timing["detector"] = _ms(t)
+        kept, rivals = resolve(passing, c["max_overlap"], c["min_inliers"])
+        if proposals:
             pending = unexplained(proposals, kept, c["proposal_min_score"], c["max_overlap"], c["proposal_max"])
             if pending:
                 t = time.perf_counter()
@@ -222,6 +224,7 @@ class Recognizer:
                 closer = look_closer(detail, pending, c, self.search_and_verify, self.index, scale, self._crops,
                                      self._embedder, self._lookalikes)
                 if closer:
+                    mark_boxed(closer, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
                 timing["proposals"] = _ms(t)
         objects = [self._object(d, rivals[i], feats.keypoints, first.matches, first.votes, loaded.scale, loaded.width,
