@@ -31,19 +31,21 @@ def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict)
     its outline agrees with the detector's `box` (4,) of class `kind`, both in the pass's pixels.
 
     Conditions (conf keys): the reference is of the box's kind and has at least `agreement_margin`
-    times the runner-up's vote weight; the similarity has at least `agreement_inliers` inliers within
+    times the vote weight of the next reference of that kind; the similarity has at least `agreement_inliers` inliers within
     `agreement_px`; the outline's bounding box overlaps `box` at IoU >= `agreement_iou`. The
     detection's score is `agreement_score`, the precision this evidence had on the benchmark.
     """
+    refs = index.locals.refs
     votes = p.votes
     if len(votes) == 0:
         return None
-    order = np.argsort(-votes)[:2]
+    order = np.argsort(-votes)
     best = int(order[0])
-    runner_up = float(votes[order[1]]) if len(order) > 1 else 0.0
-    refs = index.locals.refs
     if votes[best] <= 0 or KINDS[int(refs["kind"][best])] != kind:
         return None
+    # Rivals are references of the box's kind: a cover's votes are shared with the logo printed on it.
+    rivals = order[1:][refs["kind"][order[1:]] == refs["kind"][best]]
+    runner_up = float(votes[rivals[0]]) if len(rivals) else 0.0
     if votes[best] < conf["agreement_margin"] * runner_up:
         return None
     sel = np.nonzero(p.matches.ref == best)[0]
