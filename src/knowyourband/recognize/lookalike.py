@@ -5,7 +5,7 @@ its lettering survives: the logo embedder (`knowyourband.embed`, docs/embedder.m
 glyph near its reference's. On its own, the nearest reference of a logo the catalogue does not
 hold is simply some other logo, so the box is named only when two independent signals agree:
 the embedding's nearest reference is clearly nearer than any other band's (`lookalike_margin`),
-and the crop's keypoint votes rank that same reference among their first `lookalike_rank` logos.
+and the crop's keypoint votes rank that same reference among their first `lookalike_rank`.
 """
 
 from __future__ import annotations
@@ -55,8 +55,7 @@ def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, lookalikes: LogoLook
     ref, _, margin = lookalikes.nearest(vector)
     if margin < conf["lookalike_margin"] or p.votes[ref] <= 0:
         return None
-    # Ranked among logos only: the covers that carry a logo share its votes.
-    if int((p.votes[lookalikes.positions] > p.votes[ref]).sum()) >= conf["lookalike_rank"]:
+    if int((p.votes > p.votes[ref]).sum()) >= conf["lookalike_rank"]:
         return None
     x0, y0, x1, y1 = (float(v) for v in box)
     quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])

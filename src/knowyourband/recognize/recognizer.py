@@ -90,7 +90,7 @@ default_conf: dict[str, Any] = {
     "agreement_score": 0.97,
     # A logo proposal still unnamed is named by its glyph embedding's nearest reference when that one
     # is this much nearer (cosine) than any other band's and the crop's votes rank it in the first
-    # `lookalike_rank` logos (recognize/lookalike.py). Chosen on standard photos 121-400: 47 right, 0 wrong;
+    # `lookalike_rank` (recognize/lookalike.py). Chosen on standard photos 121-400: 47 right, 0 wrong;
     # photos 1-120: 20 right, 2 with the right band in a box too loose to count; with a fifth of the
     # bands left out of the index, none of their logos named (docs/engine.md). The score is that
     # precision, (47 + 1) / (47 + 2).
