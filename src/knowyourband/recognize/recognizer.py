@@ -73,7 +73,7 @@ default_conf: dict[str, Any] = {
     # names regions no reference explains: `Result.unknown`.
     "detector": True,
     "proposal_min_score": 0.3,  # detector boxes at least this confident get a closer look
-    "proposal_max": 12,  # at most this many per photo, best first (each costs ~10-30 ms)
+    "proposal_max": 24,  # at most this many per photo, best first (each costs ~10-30 ms)
     "proposal_side": 100,  # a proposal's crop is enlarged until its short side is this many px
     "proposal_max_side": 2560,  # crops come from the photo decoded at up to this long side
     "proposal_keypoints": 1500,
