@@ -31,9 +31,10 @@ def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict)
     its outline agrees with the detector's `box` (4,) of class `kind`, both in the pass's pixels.
 
     Conditions (conf keys): the reference is of the box's kind and has at least `agreement_margin`
-    times the vote weight of the next reference of that kind; the similarity has at least `agreement_inliers` inliers within
-    `agreement_px`; the outline's bounding box overlaps `box` at IoU >= `agreement_iou`. The
-    detection's score is `agreement_score`, the precision this evidence had on the benchmark.
+    times the vote weight of the next reference of that kind; the similarity has at least
+    `agreement_inliers` inliers within `agreement_px`; the outline's bounding box overlaps `box` at
+    IoU >= `agreement_iou`. The detection's score is `agreement_score`, the precision this evidence
+    had on the benchmark.
     """
     refs = index.locals.refs
     votes = p.votes

@@ -57,8 +57,8 @@ def mark_boxed(detections: list[Detection], proposals: list[Proposal], index: In
     confident = [p for p in proposals if p.score >= min_score]
     kinds = index.locals.refs["kind"]
     for d in detections:
-        boxes = [p.box for p in confident if p.kind == KINDS[int(kinds[d.ref])]]
-        d.boxed = bool(boxes) and float(iou_matrix(quad_box(d.quad)[None], np.array(boxes, np.float64)).max()) >= min_iou
+        boxes = np.array([p.box for p in confident if p.kind == KINDS[int(kinds[d.ref])]], np.float64)
+        d.boxed = len(boxes) > 0 and float(iou_matrix(quad_box(d.quad)[None], boxes).max()) >= min_iou
 
 
 def crop_features(gray: np.ndarray, box: np.ndarray, side: int,
