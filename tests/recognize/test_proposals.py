@@ -97,3 +97,17 @@ def test_detections_are_marked_boxed_by_a_proposal_of_their_kind(recognizer) -> 
     assert (cover.boxed, logo.boxed, elsewhere.boxed) == (True, False, False)
     mark_boxed([cover], [Proposal("album", [5, 0, 100, 95], 0.2)], index, 0.3, 0.6)
     assert not cover.boxed
+
+
+def test_only_logo_boxes_search_for_inverted_prints(recognizer, engine_catalog: Path) -> None:
+    gray, truth = _small_logo_photo(engine_catalog, 110)
+    polarity = []
+
+    def search(features, conf):
+        polarity.append(conf["polarity"])
+        return recognizer.search_and_verify(features, conf)
+
+    box = _box(truth).tolist()
+    look_closer(gray, [Proposal("logo", box, 0.9), Proposal("album", box, 0.8)], recognizer.config, search,
+                recognizer.index)
+    assert polarity == [True, False]

@@ -111,7 +111,8 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
         feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], config)
         if len(feats) < conf["agreement_inliers"]:
             return []
-        p = search(feats, crop_conf)
+        # Inverted prints are matched against logo references only: a cover's box needs no second search.
+        p = search(feats, crop_conf if proposal.kind == "logo" else {**crop_conf, "polarity": False})
         named = p.passing(crop_conf)
         crop_box = (box - np.tile(origin, 2)) * enlarge
         if not named:

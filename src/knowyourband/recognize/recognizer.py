@@ -260,7 +260,7 @@ class Recognizer:
     def search_and_verify(self, feats: Features, conf: dict[str, Any] | None = None) -> Pass:
         """One pass over a photo's (or a crop's) features: search, votes, shortlist, verification."""
         c = conf or self.config
-        matches = self._match(feats.descriptors)
+        matches = self._match(feats.descriptors, c)
         votes = tally(matches, len(self._starts))
         shortlist = np.argsort(-votes)[: c["shortlist"]]
         shortlist = shortlist[votes[shortlist] > 0]
@@ -269,8 +269,7 @@ class Recognizer:
             d.score = self.score(d)
         return Pass(feats, matches, votes, shortlist, verified)
 
-    def _match(self, descriptors: np.ndarray) -> Matches:
-        c = self.config
+    def _match(self, descriptors: np.ndarray, c: dict[str, Any]) -> Matches:
         inverted = None
         if c["polarity"] and self._is_logo.any():
             # FAISS releases the GIL: the inverted search runs beside the plain one (151 -> 79 ms a
