@@ -100,22 +100,24 @@ def quad_box(quad: np.ndarray) -> np.ndarray:
     return np.concatenate([quad.min(axis=0), quad.max(axis=0)])
 
 
-def overlap(a: np.ndarray, b: np.ndarray) -> float:
-    """Intersection of two convex quads (4, 2) over the smaller one's area, in [0, 1]."""
+def _intersection(a: np.ndarray, b: np.ndarray) -> float:
+    """Area shared by two convex quads (4, 2)."""
     import cv2
 
     inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
+    return float(inter)
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection of two convex quads (4, 2) over the smaller one's area, in [0, 1]."""
     small = min(quad_area(a), quad_area(b))
-    return float(inter) / small if small > 0 else 0.0
+    return _intersection(a, b) / small if small > 0 else 0.0
 
 
 def covered(a: np.ndarray, b: np.ndarray) -> float:
     """Share of convex quad a's (4, 2) area that lies inside convex quad b (4, 2), in [0, 1]."""
-    import cv2
-
-    inter, _ = cv2.intersectConvexConvex(a.astype(np.float32), b.astype(np.float32))
     area = quad_area(a)
-    return float(inter) / area if area > 0 else 0.0
+    return _intersection(a, b) / area if area > 0 else 0.0
 
 
 def _inside(quad: np.ndarray, points: np.ndarray) -> float:

@@ -105,14 +105,15 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
     config = FeatureConfig(max_side=MAX_SIDE, max_keypoints=conf["proposal_keypoints"],
                            contrast_threshold=conf["contrast_threshold"])
     crop_conf = {**conf, "shortlist": conf["proposal_shortlist"], "affine_fallback": False}
+    # Inverted prints are matched against logo references only: a cover's box needs no second search.
+    cover_conf = {**crop_conf, "polarity": False}
 
     def one(proposal: Proposal) -> list[Detection]:
         box = np.asarray(proposal.box, dtype=np.float64) * scale
         feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], config)
         if len(feats) < conf["agreement_inliers"]:
             return []
-        # Inverted prints are matched against logo references only: a cover's box needs no second search.
-        p = search(feats, crop_conf if proposal.kind == "logo" else {**crop_conf, "polarity": False})
+        p = search(feats, crop_conf if proposal.kind == "logo" else cover_conf)
         named = p.passing(crop_conf)
         crop_box = (box - np.tile(origin, 2)) * enlarge
         if not named:
