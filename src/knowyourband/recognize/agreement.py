@@ -40,13 +40,13 @@ def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict)
     votes = p.votes
     if len(votes) == 0:
         return None
-    order = np.argsort(-votes)
-    best = int(order[0])
+    best = int(np.argmax(votes))
     if votes[best] <= 0 or KINDS[int(refs["kind"][best])] != kind:
         return None
     # Rivals are references of the box's kind: a cover's votes are shared with the logo printed on it.
-    rivals = order[1:][refs["kind"][order[1:]] == refs["kind"][best]]
-    runner_up = float(votes[rivals[0]]) if len(rivals) else 0.0
+    rivals = refs["kind"] == refs["kind"][best]
+    rivals[best] = False
+    runner_up = float(votes[rivals].max()) if rivals.any() else 0.0
     if votes[best] < conf["agreement_margin"] * runner_up:
         return None
     sel = np.nonzero(p.matches.ref == best)[0]
