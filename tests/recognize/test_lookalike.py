@@ -40,7 +40,7 @@ def _logo(recognizer, n: int = 0) -> tuple[int, np.ndarray]:
 def test_the_nearest_logo_is_named_when_the_votes_rank_it_high(recognizer) -> None:
     ref, vector = _logo(recognizer)
     votes = {ref: 3.0, **{(ref + k) % len(recognizer.index.locals.refs): 5.0 - k * 0.1 for k in range(1, 4)}}
-    found = lookalike(_pass(recognizer, votes), vector, BOX, recognizer._lookalikes, recognizer.config)
+    found = lookalike(_pass(recognizer, votes), vector, BOX, 0.9, recognizer._lookalikes, recognizer.config)
     assert found is not None and found.ref == ref and found.model == "lookalike" and found.inliers == 0
     assert found.score == recognizer.config["lookalike_score"]
     assert np.allclose(found.quad, [[100, 50], [260, 50], [260, 98], [100, 98]])
@@ -49,11 +49,21 @@ def test_the_nearest_logo_is_named_when_the_votes_rank_it_high(recognizer) -> No
 def test_no_name_without_votes_for_it_far_down_the_votes_or_too_close_to_another_band(recognizer) -> None:
     ref, vector = _logo(recognizer)
     conf, lookalikes = recognizer.config, recognizer._lookalikes
-    assert lookalike(_pass(recognizer, {(ref + 1) % 5: 2.0}), vector, BOX, lookalikes, conf) is None
+    assert lookalike(_pass(recognizer, {(ref + 1) % 5: 2.0}), vector, BOX, 0.9, lookalikes, conf) is None
     n = len(recognizer.index.locals.refs)
     crowd = {(ref + k) % n: 10.0 for k in range(1, conf["lookalike_rank"] + 1)}
-    assert lookalike(_pass(recognizer, {ref: 1.0, **crowd}), vector, BOX, lookalikes, conf) is None
-    assert lookalike(_pass(recognizer, {ref: 1.0}), vector, BOX, lookalikes, {**conf, "lookalike_margin": 2.1}) is None
+    assert lookalike(_pass(recognizer, {ref: 1.0, **crowd}), vector, BOX, 0.9, lookalikes, conf) is None
+    far = {**conf, "lookalike_margin": 2.1}
+    assert lookalike(_pass(recognizer, {ref: 1.0}), vector, BOX, 0.9, lookalikes, far) is None
+
+
+
+def test_no_name_in_a_box_the_detector_is_unsure_of(recognizer) -> None:
+    ref, vector = _logo(recognizer)
+    conf, lookalikes = recognizer.config, recognizer._lookalikes
+    sure = conf["lookalike_box_score"]
+    assert lookalike(_pass(recognizer, {ref: 3.0}), vector, BOX, sure, lookalikes, conf) is not None
+    assert lookalike(_pass(recognizer, {ref: 3.0}), vector, BOX, sure - 0.01, lookalikes, conf) is None
 
 
 def test_embeddings_of_another_embedder_model_are_not_used(engine_index: Path, tmp_path: Path, caplog) -> None:

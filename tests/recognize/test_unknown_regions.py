@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import pytest
+from PIL import Image
 
 from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import BandRef, RecognizedObject
@@ -47,3 +51,25 @@ def test_regions_inside_identified_objects_are_not_unknown(detector):
 
 def test_disabled_detector_is_none():
     assert open_detector(False) is None
+
+
+def _crowd_photo(path):
+    """tests/detect/crowd.py's photo of 30 short words of small lettering, saved as a JPEG."""
+    spec = importlib.util.spec_from_file_location("crowd_drawing", Path(__file__).parents[1] / "detect" / "crowd.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rgb, _ = module.crowd(seed=1)
+    Image.fromarray(rgb).save(path, quality=92)
+    return path
+
+
+def test_a_crowded_photo_is_looked_at_again_tile_by_tile(engine_index, tmp_path):
+    from knowyourband.recognize import Recognizer
+
+    photo = _crowd_photo(tmp_path / "crowd.jpg")
+    tiled = Recognizer.open(engine_index).recognize(photo)
+    whole_only = Recognizer.open(engine_index, conf={"tile_min_logos": 0}).recognize(photo)
+    # None of the lettering is in the catalogue: what the tiles add shows as unknown logos.
+    assert tiled.objects == [] and whole_only.objects == []
+    assert len(tiled.unknown) > len(whole_only.unknown)
+    assert all(r.kind == "logo" for r in tiled.unknown)

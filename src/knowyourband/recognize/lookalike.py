@@ -5,7 +5,9 @@ its lettering survives: the logo embedder (`knowyourband.embed`, docs/embedder.m
 glyph near its reference's. On its own, the nearest reference of a logo the catalogue does not
 hold is simply some other logo, so the box is named only when two independent signals agree:
 the embedding's nearest reference is clearly nearer than any other band's (`lookalike_margin`),
-and the crop's keypoint votes rank that same reference among their first `lookalike_rank`.
+and the crop's keypoint votes rank that same reference among their first `lookalike_rank`. The box
+itself must be one the detector is sure of: a line of a poster's filler text in a serif face looks
+like a plain-font logo to both signals.
 """
 
 from __future__ import annotations
@@ -45,13 +47,16 @@ class LogoLookalikes:
         return best, float(sims[top[0]]), float(sims[top[0]]) - other
 
 
-def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, lookalikes: LogoLookalikes,
+def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lookalikes: LogoLookalikes,
               conf: dict) -> Detection | None:
     """The logo reference the glyph embedding `vector` (dim,) is nearest to, outlined by the detector's
-    `box` (4,) in the pass's pixels, when its margin and the pass's votes confirm it (module doc).
+    `box` (4,) in the pass's pixels, when its margin and the pass's votes confirm it (module doc) and
+    the detector's `box_score` is at least `lookalike_box_score`.
 
     The detection has no geometric inliers (0); its score is `lookalike_score`, the precision this
     evidence had on the benchmark."""
+    if box_score < conf["lookalike_box_score"]:
+        return None
     ref, _, margin = lookalikes.nearest(vector)
     if margin < conf["lookalike_margin"] or p.votes[ref] <= 0:
         return None

@@ -121,7 +121,7 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
             if agreed is None and proposal.kind == "logo" and embedder is not None and lookalikes is not None:
                 glyph = photo_glyph(gray, box)
                 if glyph is not None:
-                    agreed = lookalike(p, embedder.embed(glyph[None])[0], crop_box, lookalikes, conf)
+                    agreed = lookalike(p, embedder.embed(glyph[None])[0], crop_box, proposal.score, lookalikes, conf)
             # Its score is fixed (the precision this evidence had); the one threshold still applies.
             named = [agreed] if agreed is not None and agreed.score >= conf["min_score"] else []
         for d in named:
