@@ -18,16 +18,19 @@ from knowyourband.embed.glyph import HEIGHT, WIDTH  # noqa: E402
 from knowyourband.embed.train.data import JITTERS, load_glyphs  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def poster_bench(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("embed")
+def _poster_bench(root: Path, seed: int) -> Path:
     runner = CliRunner()
-    for args in (["synth", "catalog", str(root / "cat"), "--bands", "8", "--albums-per-band", "1", "--seed", "3"],
+    for args in (["synth", "catalog", str(root / "cat"), "--bands", "8", "--albums-per-band", "1", "--seed", str(seed)],
                  ["synth", "photos", str(root / "photos"), "--catalog", str(root / "cat" / "catalog.json"),
-                  "--count", "3", "--scenes", "poster", "--seed", "4", "--megapixels", "0.4"]):
+                  "--count", "3", "--scenes", "poster", "--seed", str(seed + 1), "--megapixels", "0.4"]):
         result = runner.invoke(main, args)
         assert result.exit_code == 0, result.output
     return root / "photos"
+
+
+@pytest.fixture(scope="module")
+def poster_bench(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _poster_bench(tmp_path_factory.mktemp("embed"), seed=3)
 
 
 def test_every_photographed_logo_becomes_jittered_glyphs_of_its_reference(poster_bench: Path) -> None:
@@ -36,7 +39,14 @@ def test_every_photographed_logo_becomes_jittered_glyphs_of_its_reference(poster
     logos = [a for a in annotations if a["kind"] == "logo"]
     assert glyphs.photos.shape == (JITTERS * len(logos), HEIGHT, WIDTH)
     assert glyphs.references.shape[1:] == (HEIGHT, WIDTH) and len(glyphs.bands) == len(glyphs.references)
-    assert {glyphs.bands[i] for i in glyphs.labels} == {a["band_id"] for a in logos}
+    assert {glyphs.bands[i].rsplit("#", 1)[1] for i in glyphs.labels} == {a["band_id"] for a in logos}
+
+
+def test_bands_of_two_catalogues_stay_apart_though_their_ids_repeat(poster_bench: Path, tmp_path: Path) -> None:
+    other = _poster_bench(tmp_path, seed=5)  # a second catalogue numbers its bands from b00001 too
+    first, second = (set(load_glyphs([bench], seed=0).bands) for bench in (poster_bench, other))
+    assert {b.rsplit("#", 1)[1] for b in first} & {b.rsplit("#", 1)[1] for b in second}
+    assert set(load_glyphs([poster_bench, other], seed=0).bands) == first | second and not first & second
 
 
 def test_kyb_train_embedder_writes_a_model_that_inference_opens(poster_bench: Path, tmp_path: Path) -> None:

@@ -49,6 +49,8 @@ def load_glyphs(bench_dirs: list[Path | str], seed: int) -> Glyphs:
         if not catalog:
             raise KybError(f"{bench_dir}: annotations.json names no catalogue; make it with `kyb synth photos`")
         source = load_source(Path(bench_dir) / catalog)
+        # Band ids are unique within a catalogue only (every synthetic one starts at b00001).
+        catalog_key = str((Path(bench_dir) / catalog).resolve())
         position = {}
         for ref in source.references:
             if ref["kind"] != "logo":
@@ -56,7 +58,7 @@ def load_glyphs(bench_dirs: list[Path | str], seed: int) -> Glyphs:
             image = load_image(ref["image"])
             position[ref["id"]] = len(refs)
             refs.append(reference_glyph(reference_gray(image.rgb, image.alpha)))
-            bands.append(ref["band_id"])
+            bands.append(f"{catalog_key}#{ref['band_id']}")
         for photo in bench.photos:
             logos = [o for o in photo.objects if o.kind == "logo" and o.reference_id in position]
             if not logos:
