@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -71,3 +72,23 @@ def test_results_table_and_readme_markers(tmp_path: Path):
     text = readme.read_text()
     assert text.startswith("# Title\n\nIntro.\n") and text.count(bench.README_START) == 1
     assert "first" not in text and "0.987" in text and text.rstrip().endswith(bench.README_END)
+
+
+def test_a_kept_index_with_another_embedders_vectors_is_embedded_again(tmp_path: Path):
+    from knowyourband.embed import Embedder
+    from knowyourband.index import build
+
+    path = Path(__file__).parents[1] / "index" / "engine_drawing.py"
+    spec = importlib.util.spec_from_file_location("engine_drawing", path)
+    drawing = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(drawing)
+    catalog = drawing.write_catalog(tmp_path / "catalog", 3, 1, seed=2)
+    build(catalog, tmp_path / "index", workers=1)
+    manifest_path = tmp_path / "index" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    shipped = manifest["embeddings"]["model"]
+    assert shipped == Embedder.open().model_id
+    manifest["embeddings"]["model"] = "another-model"
+    manifest_path.write_text(json.dumps(manifest))
+    assert bench.index_step(catalog, tmp_path)[0] == tmp_path / "index"
+    assert json.loads(manifest_path.read_text())["embeddings"]["model"] == shipped

@@ -101,12 +101,28 @@ def index_step(catalog: Path, root: Path) -> tuple[Path, float | None]:
     if (out / "manifest.json").is_file():
         logger.info("index: %s exists, skipped", out)
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        _embed_again_if_stale(out, manifest)
         return out, manifest.get("build_seconds")
     from knowyourband.index import build
 
     start = time.perf_counter()
     build(catalog, out)
     return out, round(time.perf_counter() - start, 2)
+
+
+def _embed_again_if_stale(index: Path, manifest: dict) -> None:
+    """A kept index whose logo embeddings another embedder model made is embedded again with the
+    shipped one (seconds; the recognizer would otherwise run without its lookalike step)."""
+    from knowyourband.embed import Embedder, EmbedderError
+    from knowyourband.index.embeddings import embed_index
+
+    try:
+        shipped = Embedder.open().model_id
+    except EmbedderError:
+        return
+    if (manifest.get("embeddings") or {}).get("model") != shipped:
+        logger.info("index: %s has logo embeddings of another embedder model; embedding again", index)
+        embed_index(index)
 
 
 def eval_step(
