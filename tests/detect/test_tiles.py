@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -63,3 +65,10 @@ def test_a_box_on_a_seam_is_a_piece_and_one_on_the_photos_edge_is_not() -> None:
     assert cut_by_seam(np.array([569.0, 100, 700, 150]), right, 1280, 960)  # starts on the left seam
     assert not cut_by_seam(np.array([0.0, 100, 200, 150]), left, 1280, 960)  # the photo's own edge
     assert not cut_by_seam(np.array([600.0, 100, 700, 150]), left, 1280, 960)
+
+
+def test_tiles_side_by_side_find_what_they_find_one_by_one(shipped: Detector) -> None:
+    rgb, _ = crowd(seed=3, scale=0.6)
+    whole = shipped.detect(rgb, min_score=0.3)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert with_tiles(shipped, rgb, whole, 0.3, pool) == with_tiles(shipped, rgb, whole, 0.3)

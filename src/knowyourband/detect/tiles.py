@@ -10,6 +10,8 @@ cut large objects in pieces. So tiles run only where the whole photo already sho
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
 import numpy as np
 
 from knowyourband.detect.boxes import iou_matrix
@@ -41,16 +43,24 @@ def cut_by_seam(box: np.ndarray, window: tuple[int, int, int, int], width: int, 
                 or (x1 < width and box[2] >= x1 - EDGE) or (y1 < height and box[3] >= y1 - EDGE))
 
 
-def with_tiles(detector: Detector, rgb: np.ndarray, whole: list[Detection], min_score: float) -> list[Detection]:
+def with_tiles(detector: Detector, rgb: np.ndarray, whole: list[Detection], min_score: float,
+               pool: Executor | None = None) -> list[Detection]:
     """`whole` (the detector's boxes on the whole photo `rgb`) and the boxes it finds on tiles of it
     where the whole photo had none, best first. A tile's box is left out when a box of its kind
     already overlaps it by IoU > `MERGE_IOU` (the whole photo's first: it saw the object's
-    surroundings), or when it touches a seam (the tile holds only a piece of that object)."""
+    surroundings), or when it touches a seam (the tile holds only a piece of that object).
+    `pool` runs the tiles side by side (onnxruntime releases the GIL); the result is the same."""
     h, w = rgb.shape[:2]
-    found = list(whole)
-    for window in tile_windows(w, h):
+    windows = tile_windows(w, h)
+
+    def run(window: tuple[int, int, int, int]) -> list[Detection]:
         x0, y0, x1, y1 = window
-        for d in detector.detect(rgb[y0:y1, x0:x1], min_score=min_score):
+        return detector.detect(rgb[y0:y1, x0:x1], min_score=min_score)
+
+    found = list(whole)
+    for window, boxes in zip(windows, pool.map(run, windows) if pool is not None else map(run, windows)):
+        x0, y0 = window[:2]
+        for d in boxes:
             box = np.asarray(d.box) + (x0, y0, x0, y0)
             same = np.array([f.box for f in found if f.kind == d.kind], np.float64).reshape(-1, 4)
             if cut_by_seam(box, window, w, h) or (len(same) and iou_matrix(box[None], same).max() > MERGE_IOU):

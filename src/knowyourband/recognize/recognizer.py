@@ -223,7 +223,7 @@ class Recognizer:
             proposals = self._detector.detect(loaded.rgb, min_score=lowest)
             if 0 < c["tile_min_logos"] <= sum(p.kind == "logo" and p.score >= c["proposal_min_score"]
                                                for p in proposals):
-                proposals = with_tiles(self._detector, loaded.rgb, proposals, lowest)
+                proposals = with_tiles(self._detector, loaded.rgb, proposals, lowest, self._crops)
             mark_boxed(passing, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
             timing["detector"] = _ms(t)
         kept, rivals = resolve(passing, c["max_overlap"], c["min_inliers"])
