@@ -12,7 +12,7 @@ from knowyourband.embed import reference_glyph
 from knowyourband.features import Features, reference_gray
 from knowyourband.imageio import load_image
 from knowyourband.recognize import Recognizer
-from knowyourband.recognize.lookalike import lookalike
+from knowyourband.recognize.lookalike import lookalike, vote_rank_limit
 from knowyourband.recognize.recognizer import Pass
 from knowyourband.verify.vote import Matches
 
@@ -40,9 +40,12 @@ def _logo(recognizer, n: int = 0) -> tuple[int, np.ndarray]:
 def test_the_nearest_logo_is_named_when_the_votes_rank_it_high(recognizer) -> None:
     ref, vector = _logo(recognizer)
     votes = {ref: 3.0, **{(ref + k) % len(recognizer.index.locals.refs): 5.0 - k * 0.1 for k in range(1, 4)}}
-    found = lookalike(_pass(recognizer, votes), vector, BOX, 0.9, recognizer._lookalikes, recognizer.config)
+    # A 15-reference catalogue allows only the first by votes; one of 1,275 the first 5.
+    conf = {**recognizer.config, "lookalike_rank_share": 5 / 15}
+    found = lookalike(_pass(recognizer, votes), vector, BOX, 0.9, recognizer._lookalikes, conf)
     assert found is not None and found.ref == ref and found.model == "lookalike" and found.inliers == 0
-    assert found.score == recognizer.config["lookalike_score"]
+    assert found.score == conf["lookalike_score"]
+    assert lookalike(_pass(recognizer, votes), vector, BOX, 0.9, recognizer._lookalikes, recognizer.config) is None
     assert np.allclose(found.quad, [[100, 50], [260, 50], [260, 98], [100, 98]])
 
 
@@ -56,6 +59,11 @@ def test_no_name_without_votes_for_it_far_down_the_votes_or_too_close_to_another
     far = {**conf, "lookalike_margin": 2.1}
     assert lookalike(_pass(recognizer, {ref: 1.0}), vector, BOX, 0.9, lookalikes, far) is None
 
+
+
+def test_a_small_catalogue_asks_for_a_higher_vote_rank() -> None:
+    conf = {"lookalike_rank": 5, "lookalike_rank_share": 0.004}
+    assert [vote_rank_limit(n, conf) for n in (15, 250, 251, 1000, 1001, 1275, 101_275)] == [1, 1, 2, 4, 5, 5, 5]
 
 
 def test_no_name_in_a_box_the_detector_is_unsure_of(recognizer) -> None:

@@ -67,12 +67,8 @@ def test_a_crowded_photo_is_looked_at_again_tile_by_tile(engine_index, tmp_path)
     from knowyourband.recognize import Recognizer
 
     photo = _crowd_photo(tmp_path / "crowd.jpg")
-    # In this 15-reference catalogue a crop's votes rank a third of all references in their first 5,
-    # so the lookalike's vote check is weak here: embedder v2 names one word as a drawn logo
-    # (docs/engine.md, known limits). This test is about the boxes, not about naming them.
-    quiet = {"lookalike": False}
-    tiled = Recognizer.open(engine_index, conf=quiet).recognize(photo)
-    whole_only = Recognizer.open(engine_index, conf={**quiet, "tile_min_logos": 0}).recognize(photo)
+    tiled = Recognizer.open(engine_index).recognize(photo)
+    whole_only = Recognizer.open(engine_index, conf={"tile_min_logos": 0}).recognize(photo)
     # None of the lettering is in the catalogue: what the tiles add shows as unknown logos.
     assert tiled.objects == [] and whole_only.objects == []
     assert len(tiled.unknown) > len(whole_only.unknown)

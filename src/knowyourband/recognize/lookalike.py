@@ -12,6 +12,7 @@ like a plain-font logo to both signals.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -47,6 +48,12 @@ class LogoLookalikes:
         return best, float(sims[top[0]]), float(sims[top[0]]) - other
 
 
+def vote_rank_limit(references: int, conf: dict) -> int:
+    """How many references may outvote the lookalike's own: `lookalike_rank`, fewer in a small
+    catalogue, where the first 5 of 15 by votes would be a third of it and prove nothing."""
+    return max(1, min(conf["lookalike_rank"], math.ceil(conf["lookalike_rank_share"] * references)))
+
+
 def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lookalikes: LogoLookalikes,
               conf: dict) -> Detection | None:
     """The logo reference the glyph embedding `vector` (dim,) is nearest to, outlined by the detector's
@@ -60,7 +67,7 @@ def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lo
     ref, _, margin = lookalikes.nearest(vector)
     if margin < conf["lookalike_margin"] or p.votes[ref] <= 0:
         return None
-    if int((p.votes > p.votes[ref]).sum()) >= conf["lookalike_rank"]:
+    if int((p.votes > p.votes[ref]).sum()) >= vote_rank_limit(len(p.votes), conf):
         return None
     x0, y0, x1, y1 = (float(v) for v in box)
     quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
