@@ -12,7 +12,7 @@ from knowyourband.embed import reference_glyph
 from knowyourband.features import Features, reference_gray
 from knowyourband.imageio import load_image
 from knowyourband.recognize import Recognizer
-from knowyourband.recognize.lookalike import lookalike, vote_rank_limit
+from knowyourband.recognize.lookalike import lookalike, outvoted
 from knowyourband.recognize.recognizer import Pass
 from knowyourband.verify.vote import Matches
 
@@ -61,9 +61,19 @@ def test_no_name_without_votes_for_it_far_down_the_votes_or_too_close_to_another
 
 
 
+def _highest_rank_allowed(references: int) -> int:
+    """The most references `outvoted` lets outvote the last of `references` with lookalike's settings."""
+    votes = np.arange(references, 0, -1, dtype=np.float64)  # position k has k references above it
+    return next(k for k in range(references) if outvoted(votes, k, 5, 0.004))
+
+
 def test_a_small_catalogue_asks_for_a_higher_vote_rank() -> None:
-    conf = {"lookalike_rank": 5, "lookalike_rank_share": 0.004}
-    assert [vote_rank_limit(n, conf) for n in (15, 250, 251, 1000, 1001, 1275, 101_275)] == [1, 1, 2, 4, 5, 5, 5]
+    assert [_highest_rank_allowed(n) for n in (15, 250, 251, 1000, 1001, 1275, 101_275)] == [1, 1, 2, 4, 5, 5, 5]
+
+
+def test_a_reference_without_votes_is_always_outvoted() -> None:
+    assert outvoted(np.zeros(10), 3, 5, 1.0)
+    assert not outvoted(np.eye(10)[3], 3, 5, 1.0)
 
 
 def test_no_name_in_a_box_the_detector_is_unsure_of(recognizer) -> None:

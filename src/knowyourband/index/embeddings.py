@@ -16,7 +16,8 @@ import numpy as np
 
 from knowyourband.catalog import Catalog
 from knowyourband.embed import Embedder, reference_glyph
-from knowyourband.errors import IndexFormatError, KybError
+from knowyourband.errors import KybError
+from knowyourband.index import rows
 from knowyourband.index.ingest import reference_pixels
 from knowyourband.index.locals import KINDS, LocalStore
 from knowyourband.index.manifest import now, read_manifest, write_manifest
@@ -36,30 +37,15 @@ def embed_references(glyphs: list[np.ndarray | None], embedder: Embedder) -> np.
 
 
 def write(index_dir: Path, matrix: np.ndarray, embedder: Embedder) -> dict:
-    """Save the matrix (temp file + rename: a reader never sees half of it); returns the manifest entry."""
-    path = Path(index_dir) / EMBEDDINGS
-    tmp = path.with_name(path.stem + ".tmp.npy")
-    np.save(tmp, matrix.astype(np.float16))
-    tmp.replace(path)
+    """Save the matrix; returns the manifest entry."""
+    rows.save(Path(index_dir) / EMBEDDINGS, matrix)
     return {"file": EMBEDDINGS, "model": embedder.model_id, "dim": int(matrix.shape[1])}
 
 
 def load(index_dir: Path, manifest: dict, references: int) -> np.ndarray | None:
     """The (R, dim) float16 matrix (memory-mapped) when the manifest lists one, else None."""
     entry = manifest.get("embeddings")
-    if not entry:
-        return None
-    path = Path(index_dir) / entry["file"]
-    try:
-        matrix = np.load(path, mmap_mode="r", allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise IndexFormatError(f"{path}: missing, truncated or damaged ({exc}); rebuild the index") from exc
-    # More rows than references: an `add` wrote them and stopped before its manifest; they are not part
-    # of the index yet.
-    if matrix.ndim != 2 or matrix.shape[0] < references or matrix.shape[1] != entry["dim"]:
-        raise IndexFormatError(f"{path}: holds {matrix.shape} embeddings for {references} references; "
-                               "the index is damaged, rebuild it")
-    return matrix[:references]
+    return rows.load(Path(index_dir) / entry["file"], references, entry["dim"]) if entry else None
 
 
 def extend(index_dir: Path, manifest: dict, references: int, glyphs: list[np.ndarray | None]) -> dict | None:

@@ -48,10 +48,14 @@ class LogoLookalikes:
         return best, float(sims[top[0]]), float(sims[top[0]]) - other
 
 
-def vote_rank_limit(references: int, conf: dict) -> int:
-    """How many references may outvote the lookalike's own: `lookalike_rank`, fewer in a small
-    catalogue, where the first 5 of 15 by votes would be a third of it and prove nothing."""
-    return max(1, min(conf["lookalike_rank"], math.ceil(conf["lookalike_rank_share"] * references)))
+def outvoted(votes: np.ndarray, ref: int, rank: int, share: float) -> bool:
+    """Whether reference position `ref` has no votes, or at least `rank` references have more: fewer in
+    a small catalogue (`share` of its references, at least 1), where the first 5 of 15 by votes
+    would be a third of it and prove nothing."""
+    if votes[ref] <= 0:
+        return True
+    limit = max(1, min(rank, math.ceil(share * len(votes))))
+    return int((votes > votes[ref]).sum()) >= limit
 
 
 def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lookalikes: LogoLookalikes,
@@ -65,9 +69,9 @@ def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lo
     if box_score < conf["lookalike_box_score"]:
         return None
     ref, _, margin = lookalikes.nearest(vector)
-    if margin < conf["lookalike_margin"] or p.votes[ref] <= 0:
+    if margin < conf["lookalike_margin"]:
         return None
-    if int((p.votes > p.votes[ref]).sum()) >= vote_rank_limit(len(p.votes), conf):
+    if outvoted(p.votes, ref, conf["lookalike_rank"], conf["lookalike_rank_share"]):
         return None
     x0, y0, x1, y1 = (float(v) for v in box)
     quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
