@@ -74,7 +74,7 @@ def test_results_table_and_readme_markers(tmp_path: Path):
     assert "first" not in text and "0.987" in text and text.rstrip().endswith(bench.README_END)
 
 
-def test_a_kept_index_with_another_embedders_vectors_is_embedded_again(tmp_path: Path):
+def test_a_kept_index_with_another_embedders_vectors_or_no_cover_thumbnails_gets_them_again(tmp_path: Path):
     from knowyourband.embed import Embedder
     from knowyourband.index import build
 
@@ -88,7 +88,9 @@ def test_a_kept_index_with_another_embedders_vectors_is_embedded_again(tmp_path:
     manifest = json.loads(manifest_path.read_text())
     shipped = manifest["embeddings"]["model"]
     assert shipped == Embedder.open().model_id
+    covers = manifest.pop("covers")
     manifest["embeddings"]["model"] = "another-model"
     manifest_path.write_text(json.dumps(manifest))
     assert bench.index_step(catalog, tmp_path)[0] == tmp_path / "index"
-    assert json.loads(manifest_path.read_text())["embeddings"]["model"] == shipped
+    again = json.loads(manifest_path.read_text())
+    assert again["embeddings"]["model"] == shipped and again["covers"] == covers

@@ -158,3 +158,35 @@ def test_add_embeds_new_logos_and_ignores_rows_of_an_unfinished_add(built: Path,
     path = built / "vectors" / "logo-embeddings.npy"
     np.save(path, np.concatenate([np.load(path), np.ones((3, before.shape[1]), np.float16)]))
     assert len(Index.open(built).logo_embeddings) == len(before) + 2
+
+
+def test_cover_references_get_thumbnails_made_again_alike_from_media(built: Path) -> None:
+    from knowyourband.index.covers import thumbnails_again
+
+    index = Index.open(built)
+    made = np.asarray(index.cover_thumbnails, dtype=np.float32)
+    is_cover = index.locals.refs["kind"] == 1
+    assert is_cover.any() and made.shape == (len(index.locals.refs), 24 * 24 * 3)
+    assert np.allclose(np.linalg.norm(made[is_cover], axis=1), 1.0, atol=1e-2)
+    assert not made[~is_cover].any()
+    # An index built before them gets the same rows from its own media thumbnails.
+    manifest = json.loads((built / "manifest.json").read_text())
+    del manifest["covers"]
+    (built / "manifest.json").write_text(json.dumps(manifest))
+    assert Index.open(built).cover_thumbnails is None
+    assert thumbnails_again(built) == int(is_cover.sum())
+    assert np.array_equal(np.asarray(Index.open(built).cover_thumbnails, dtype=np.float32), made)
+
+
+def test_truncated_cover_thumbnails_are_refused_and_add_appends_new_covers(built: Path, tmp_path: Path) -> None:
+    path = built / "vectors" / "cover-thumbnails.npy"
+    data = path.read_bytes()
+    path.write_bytes(data[:-300])
+    with pytest.raises(IndexFormatError, match="cover-thumbnails.npy"):
+        Index.open(built)
+    path.write_bytes(data)
+    before = np.asarray(Index.open(built).cover_thumbnails).copy()
+    add(built, write_catalog(tmp_path / "more", logos=0, covers=2, seed=5, prefix="x"), workers=1)
+    after = np.asarray(Index.open(built).cover_thumbnails)
+    assert len(after) == len(before) + 2 and np.array_equal(after[: len(before)], before)
+    assert np.allclose(np.linalg.norm(after[len(before):].astype(np.float32), axis=1), 1.0, atol=1e-2)

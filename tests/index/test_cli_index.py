@@ -35,7 +35,7 @@ def test_build_errors_are_clean(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no reference images" in result.output and "Traceback" not in result.output
 
 
-def test_embed_gives_an_index_built_without_embeddings_the_ones_a_build_makes(tmp_path: Path) -> None:
+def test_embed_gives_an_index_built_without_looks_the_embeddings_and_thumbnails_a_build_makes(tmp_path: Path) -> None:
     import numpy as np
 
     from knowyourband.index import Index
@@ -47,12 +47,16 @@ def test_embed_gives_an_index_built_without_embeddings_the_ones_a_build_makes(tm
     built = np.asarray(Index.open(tmp_path / "idx").logo_embeddings)
     manifest_path = tmp_path / "idx" / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
-    del manifest["embeddings"]  # as an index built before the embedder
+    built_covers = np.asarray(Index.open(tmp_path / "idx").cover_thumbnails)
+    del manifest["embeddings"], manifest["covers"]  # as an index built before them
     manifest_path.write_text(json.dumps(manifest))
     (tmp_path / "idx" / "vectors" / "logo-embeddings.npy").unlink()
+    (tmp_path / "idx" / "vectors" / "cover-thumbnails.npy").unlink()
     (tmp_path / "cat" / "images" / "logo2.png").unlink()  # a reference image gone since the build
     result = runner.invoke(main, ["index", "embed", str(tmp_path / "idx"), "--workers", "1"])
     assert result.exit_code == 0, result.output
     assert "embedded 2 logo references" in result.stdout and "logo2.png" in result.stderr
     again = np.asarray(Index.open(tmp_path / "idx").logo_embeddings)
     assert np.array_equal(again[:2], built[:2]) and not again[2].any() and np.array_equal(again[3], built[3])
+    assert "made 1 cover thumbnails" in result.stdout
+    assert np.array_equal(np.asarray(Index.open(tmp_path / "idx").cover_thumbnails), built_covers)

@@ -69,8 +69,10 @@ def add_cmd(index_dir: Path, source: Path, workers: int | None) -> None:
               help="Image-reading processes (default: all cores).")
 @friendly_errors
 def embed_cmd(index_dir: Path, workers: int | None) -> None:
-    """Embed INDEX_DIR's logo references again with the shipped logo embedder (an index built before
-    it, or after a new model); nothing else changes."""
+    """Make INDEX_DIR's looks-as-a-whole again: logo embeddings with the shipped logo embedder, and
+    cover thumbnails from the index's own media (an index built before them, or after a new
+    embedder model); nothing else changes."""
+    from knowyourband.index.covers import thumbnails_again
     from knowyourband.index.embeddings import embed_index
 
     embedded, unreadable = _run(lambda progress: embed_index(index_dir, workers=workers, progress=progress),
@@ -80,3 +82,5 @@ def embed_cmd(index_dir: Path, workers: int | None) -> None:
         click.echo(f"{len(unreadable)} logo image(s) could not be read again and have no embedding:", err=True)
         for image in unreadable:
             click.echo(f"  {image}", err=True)
+    thumbnailed = _run(lambda progress: thumbnails_again(index_dir, progress=progress), "cover thumbnails")
+    click.echo(f"made {thumbnailed} cover thumbnails -> {index_dir}")

@@ -111,18 +111,24 @@ def index_step(catalog: Path, root: Path) -> tuple[Path, float | None]:
 
 
 def _embed_again_if_stale(index: Path, manifest: dict) -> None:
-    """A kept index whose logo embeddings another embedder model made is embedded again with the
-    shipped one (seconds; the recognizer would otherwise run without its lookalike step)."""
+    """A kept index whose logo embeddings another embedder model made, or that has no cover thumbnails
+    of this version, has them made again (seconds; the recognizer would otherwise run without its
+    lookalike or cover-look step)."""
     from knowyourband.embed import Embedder, EmbedderError
+    from knowyourband.features.cover import SIDE
+    from knowyourband.index.covers import thumbnails_again
     from knowyourband.index.embeddings import embed_index
 
     try:
         shipped = Embedder.open().model_id
     except EmbedderError:
-        return
-    if (manifest.get("embeddings") or {}).get("model") != shipped:
+        shipped = None
+    if shipped and (manifest.get("embeddings") or {}).get("model") != shipped:
         logger.info("index: %s has logo embeddings of another embedder model; embedding again", index)
         embed_index(index)
+    if (manifest.get("covers") or {}).get("side") != SIDE:
+        logger.info("index: %s has no cover thumbnails of this version; making them", index)
+        thumbnails_again(index)
 
 
 def eval_step(

@@ -1,6 +1,7 @@
 """Local features: RootSIFT keypoints and descriptors, polarity-inverted descriptors."""
 
 from knowyourband.allocator import keep_freed_memory
+from knowyourband.features.cover import cover_thumbnail
 from knowyourband.features.rootsift import (
     FeatureConfig,
     Features,
@@ -15,4 +16,5 @@ from knowyourband.features.rootsift import (
 # buffers instead of page-faulting them in again for each image (knowyourband.allocator).
 keep_freed_memory()
 
-__all__ = ["FeatureConfig", "Features", "extract", "invert_polarity", "reference_gray", "rootsift", "stretch"]
+__all__ = ["FeatureConfig", "Features", "cover_thumbnail", "extract", "invert_polarity", "reference_gray", "rootsift",
+           "stretch"]

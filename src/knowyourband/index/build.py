@@ -17,7 +17,7 @@ from knowyourband.catalog import Catalog, Reference, load_source
 from knowyourband.embed import Embedder
 from knowyourband.errors import CatalogError, IndexFormatError
 from knowyourband.features import FeatureConfig
-from knowyourband.index import embeddings, vectors
+from knowyourband.index import covers, embeddings, vectors
 from knowyourband.index.index import CATALOG, LOCALS, MEDIA, VECTORS
 from knowyourband.index.ingest import Ingested, ingest
 from knowyourband.index.locals import KINDS, REF_DTYPE, LocalStore, write_chunk, write_refs
@@ -135,6 +135,7 @@ def build(source_path: str | Path, out: str | Path, *, workers: int | None = Non
         chunk = write_chunk(tmp / LOCALS, 0, np.concatenate([g.keypoints for g in good]))
         write_refs(tmp / LOCALS, rows)
         embedded = embeddings.write(tmp, logo_vectors, embedder)
+        cover_rows = covers.write(tmp, covers.stack([g.cover for g in good]))
         manifest = {
             "format": FORMAT, "version": VERSION, "created": now(), "updated": now(),
             "sources": [{"path": str(source.path), "name": source.name, "added": len(good)}],
@@ -142,6 +143,7 @@ def build(source_path: str | Path, out: str | Path, *, workers: int | None = Non
             "vectors": {"file": VECTORS, "factory": factory, "trained_on": int(len(descriptors))},
             "locals": {"chunks": [{"file": chunk, "start": 0, "count": int(len(descriptors))}]},
             "embeddings": embedded,
+            "covers": cover_rows,
             "counts": {"references": len(good), "descriptors": int(len(descriptors)),
                        "logos": int((rows["kind"] == 0).sum()), "albums": int((rows["kind"] == 1).sum())},
             "skipped": skipped,
@@ -198,11 +200,14 @@ def add(index_dir: str | Path, source_path: str | Path, *, workers: int | None =
         vectors.save(index, index_dir / VECTORS)
         write_refs(index_dir / LOCALS, np.concatenate([np.asarray(store.refs), rows]))
         manifest["locals"]["chunks"].append({"file": chunk, "start": store.total, "count": n_new})
-        embedded = embeddings.extend(index_dir, manifest, len(store.refs), [g.glyph for g in good])
-        if embedded is None:
-            manifest.pop("embeddings", None)
-        else:
-            manifest["embeddings"] = embedded
+        # An index without them (built before them, or with another embedder model) stays without.
+        extended = {"embeddings": embeddings.extend(index_dir, manifest, len(store.refs), [g.glyph for g in good]),
+                    "covers": covers.extend(index_dir, manifest, len(store.refs), [g.cover for g in good])}
+        for key, entry in extended.items():
+            if entry is None:
+                manifest.pop(key, None)
+            else:
+                manifest[key] = entry
     counts = manifest["counts"]
     counts["references"] += len(good)
     counts["descriptors"] += n_new

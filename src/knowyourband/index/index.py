@@ -11,7 +11,7 @@ import numpy as np
 from knowyourband.catalog import Catalog
 from knowyourband.errors import CatalogError, IndexFormatError
 from knowyourband.features import FeatureConfig
-from knowyourband.index import embeddings, vectors
+from knowyourband.index import covers, embeddings, vectors
 from knowyourband.index.locals import KINDS, LocalStore
 from knowyourband.index.manifest import read_manifest
 
@@ -35,6 +35,7 @@ class Index:
     vectors: Any  # faiss.Index
     locals: LocalStore
     logo_embeddings: np.ndarray | None = None  # (R, dim) float16 by reference position (index.embeddings)
+    cover_thumbnails: np.ndarray | None = None  # (R, DIM) float16 by reference position (index.covers)
 
     @classmethod
     def open(cls, path: str | Path, mmap: bool = True) -> "Index":
@@ -49,7 +50,9 @@ class Index:
         if index.ntotal != store.total:
             raise IndexFormatError(f"{path}: the vector index holds {index.ntotal} descriptors but the keypoint "
                                    f"store {store.total}; the index is damaged, rebuild it")
-        return cls(path, manifest, catalog, index, store, embeddings.load(path, manifest, len(store.refs)))
+        n = len(store.refs)
+        return cls(path, manifest, catalog, index, store, embeddings.load(path, manifest, n),
+                   covers.load(path, manifest, n))
 
     @property
     def media(self) -> Path:

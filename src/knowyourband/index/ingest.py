@@ -14,6 +14,7 @@ from PIL import Image
 from knowyourband.embed.glyph import reference_glyph
 from knowyourband.errors import KybError
 from knowyourband.features import FeatureConfig, extract, reference_gray
+from knowyourband.index import covers
 
 THUMBNAIL_SIDE = 256
 THUMBNAIL_QUALITY = 80
@@ -37,6 +38,7 @@ class Ingested:
     sha256: str = ""
     phash: str = ""
     glyph: np.ndarray | None = None  # (HEIGHT, WIDTH) uint8 for a logo: what the logo embedder reads
+    cover: np.ndarray | None = None  # (features.cover.DIM,) float16 for a cover: its picture as a whole
     error: str | None = None
 
 
@@ -95,7 +97,9 @@ def ingest(reference_id: int, image: str, thumb_path: str, config: FeatureConfig
     kp = feats.keypoints.copy()
     # Keypoints are kept in the original image's pixels: that is the frame the outline is drawn in.
     kp[:, :3] /= loaded.scale
-    Path(thumb_path).write_bytes(thumbnail(loaded.rgb, loaded.alpha))
+    thumb = thumbnail(loaded.rgb, loaded.alpha)
+    Path(thumb_path).write_bytes(thumb)
     return Ingested(reference_id, kp, feats.descriptors.astype(np.float16), loaded.width, loaded.height,
                     hashlib.sha256(data).hexdigest(), dhash(gray),
-                    reference_glyph(gray) if kind == "logo" else None)
+                    glyph=reference_glyph(gray) if kind == "logo" else None,
+                    cover=covers.of_media(thumb) if kind == "album" else None)

@@ -1,0 +1,83 @@
+"""Naming a cover box by its picture as a whole, when blur has left it no keypoints to match.
+
+Blurred covers keep their colours and layout (`features.cover`), provided they are seen square on:
+the detector's box is axis-aligned and the cover inside it is turned, so the box is read as each
+parallelogram inscribed in it (a square cover turned by any angle, in steps of 5-9 degrees), in
+each of its four corner orders, and each reference is compared with the view that suits it best.
+
+A cover the catalogue lacks is nearest some other cover too, so the box is named only when two
+independent signals agree: its nearest reference is clearly nearer than any other band's
+(`cover_margin`), and the whole photo's keypoint votes rank that same reference among their first
+`cover_rank`. Blur leaves a cover a few keypoints, and they still vote for it: on the standard
+benchmark the right covers named this way ranked 0-15 by votes, the nearest references of covers
+left out of the index 110 and beyond (docs/engine.md).
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from knowyourband.catalog import Catalog
+from knowyourband.features import cover_thumbnail
+from knowyourband.recognize.detections import Detection
+from knowyourband.recognize.lookalike import outvoted
+
+TURNS = np.arange(10) / 10  # where an inscribed cover's top corner sits along the box's top side
+WARP = 128  # px a view is rectified to; `cover_thumbnail` then shrinks it by area, without aliasing
+SQUARE = np.float32([[0, 0], [WARP - 1, 0], [WARP - 1, WARP - 1], [0, WARP - 1]])
+NEIGHBOURS = 20  # references looked at for the nearest one of another band
+
+
+def inscribed(box: np.ndarray) -> list[np.ndarray]:
+    """The quads (4, 2) float32 a turned cover outlined by `box` [x0, y0, x1, y1] may have: one corner
+    on each side of the box, at TURNS of the way along, each in the four corner orders."""
+    x0, y0, x1, y1 = (float(v) for v in box)
+    w, h = x1 - x0, y1 - y0
+    out = []
+    for t in TURNS:
+        quad = np.float32([[x0 + t * w, y0], [x1, y0 + t * h], [x1 - t * w, y1], [x0, y1 - t * h]])
+        out.extend(np.roll(quad, k, axis=0) for k in range(4))
+    return out
+
+
+class CoverThumbnails:
+    """The index's cover thumbnails, ready for nearest-neighbour search (cosine)."""
+
+    def __init__(self, thumbnails: np.ndarray, is_album: np.ndarray, catalog: Catalog, refs: np.ndarray) -> None:
+        self.positions = np.nonzero(is_album)[0]
+        self.vectors = np.ascontiguousarray(thumbnails[self.positions], dtype=np.float32)
+        self._catalog = catalog
+        self._refs = refs
+
+    def _band(self, position: int) -> int:
+        return self._catalog.reference(int(self._refs["id"][position])).band_id
+
+    def nearest(self, views: np.ndarray) -> tuple[int, int, float]:
+        """Over the views (V, D) of one box, each reference at its best view: (that view, the nearest
+        reference's position, its margin in cosine similarity over the nearest cover of another band)."""
+        sims = views @ self.vectors.T
+        best = sims.max(axis=0)
+        order = np.argsort(-best)[:NEIGHBOURS]
+        top = int(order[0])
+        band = self._band(int(self.positions[top]))
+        other = next((float(best[o]) for o in order[1:] if self._band(int(self.positions[o])) != band), -1.0)
+        return int(sims[:, top].argmax()), int(self.positions[top]), float(best[top]) - other
+
+
+def cover_look(rgb: np.ndarray, box: np.ndarray, votes: np.ndarray, thumbnails: CoverThumbnails,
+               conf: dict) -> Detection | None:
+    """The cover reference the album `box` (4,) of the working photo `rgb` looks like, outlined by its
+    best inscribed quad, when its margin over every other band's covers is at least `cover_margin`
+    and the photo's `votes` (one per reference position) rank it high enough (module doc).
+
+    The detection has no geometric inliers (0); its score is `cover_score`, the precision this
+    evidence had on the benchmark."""
+    quads = inscribed(box)
+    views = np.stack([cover_thumbnail(cv2.warpPerspective(rgb, cv2.getPerspectiveTransform(q, SQUARE), (WARP, WARP)))
+                      for q in quads])
+    view, ref, margin = thumbnails.nearest(views)
+    if margin < conf["cover_margin"] or outvoted(votes, ref, conf["cover_rank"], conf["cover_rank_share"]):
+        return None
+    return Detection(ref, quads[view].astype(np.float64), 0, 0.0, np.zeros(0, np.int32), np.zeros((0, 2), np.float32),
+                     "cover look", score=conf["cover_score"])

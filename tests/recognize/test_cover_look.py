@@ -1,0 +1,96 @@
+"""Naming a blurred, turned cover box by its picture as a whole when the photo's votes agree."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from engine_scenes import drawing
+from knowyourband.recognize.covers import cover_look, inscribed
+
+TURN = 25.0  # degrees
+
+
+def _turned_blurred_photo(cover: np.ndarray, blur: int = 31) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A 900 x 700 photo of `cover` turned by TURN degrees and smeared by a `blur`-px motion blur, with
+    its true quad (4, 2) and its axis-aligned box [x0, y0, x1, y1]."""
+    side = 300
+    small = cv2.resize(cover, (side, side), interpolation=cv2.INTER_AREA)
+    corners = np.float32([[0, 0], [side, 0], [side, side], [0, side]]) - side / 2
+    a = np.deg2rad(TURN)
+    quad = corners @ np.float32([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]]) + np.float32([450, 350])
+    photo = np.full((700, 900, 3), (60, 45, 30), np.uint8)
+    warped = cv2.warpPerspective(small, cv2.getPerspectiveTransform(corners + side / 2, quad), (900, 700))
+    inside = cv2.fillConvexPoly(np.zeros((700, 900), np.uint8), quad.astype(np.int32), 1).astype(bool)
+    photo[inside] = warped[inside]
+    kernel = np.zeros((blur, blur), np.float32)
+    kernel[blur // 2, :] = 1 / blur
+    photo = cv2.filter2D(photo, -1, kernel)
+    return photo, quad, np.concatenate([quad.min(axis=0), quad.max(axis=0)])
+
+
+def _cover(recognizer, n: int = 0) -> tuple[int, np.ndarray]:
+    """The n-th cover reference position and its image (RGB)."""
+    index = recognizer.index
+    position = int(np.nonzero(index.locals.refs["kind"] == 1)[0][n])
+    bgr = cv2.imread(index.catalog.reference(int(index.locals.refs["id"][position])).image)
+    return position, cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def _votes(recognizer, votes_for: dict[int, float]) -> np.ndarray:
+    votes = np.zeros(len(recognizer.index.locals.refs))
+    for ref, weight in votes_for.items():
+        votes[ref] = weight
+    return votes
+
+
+def test_a_turned_blurred_cover_is_named_and_outlined_when_the_votes_rank_it_first(recognizer) -> None:
+    ref, cover = _cover(recognizer)
+    photo, quad, box = _turned_blurred_photo(cover)
+    conf = recognizer.config
+    found = cover_look(photo, box, _votes(recognizer, {ref: 2.0}), recognizer._covers, conf)
+    assert found is not None and found.ref == ref and found.model == "cover look" and found.inliers == 0
+    assert found.score == conf["cover_score"]
+    # The outline is the cover's, turned, corners in the reference's order (within a tenth of its side).
+    assert np.abs(found.quad - quad).max() < 30
+
+
+def test_no_name_when_the_votes_do_not_rank_it_first_in_a_small_catalogue(recognizer) -> None:
+    ref, cover = _cover(recognizer)
+    photo, _, box = _turned_blurred_photo(cover)
+    assert cover_look(photo, box, _votes(recognizer, {}), recognizer._covers, recognizer.config) is None
+    outvoted = _votes(recognizer, {ref: 2.0, (ref + 1) % len(recognizer.index.locals.refs): 3.0})
+    assert cover_look(photo, box, outvoted, recognizer._covers, recognizer.config) is None
+
+
+def test_a_cover_the_catalogue_lacks_is_not_named_even_with_votes(recognizer) -> None:
+    stranger = drawing.draw_cover(99_999)
+    photo, _, box = _turned_blurred_photo(stranger)
+    covers = np.nonzero(recognizer.index.locals.refs["kind"] == 1)[0]
+    everyone = _votes(recognizer, {int(r): 2.0 for r in covers})  # whichever it is nearest, it ranks first
+    assert cover_look(photo, box, everyone, recognizer._covers, recognizer.config) is None
+
+
+def test_the_views_of_a_box_include_the_box_itself_and_turns_both_ways() -> None:
+    quads = inscribed(np.array([0.0, 0.0, 100.0, 100.0]))
+    assert len(quads) == 40
+    assert any(np.allclose(q, [[0, 0], [100, 0], [100, 100], [0, 100]]) for q in quads)
+    assert any(np.allclose(q, [[20, 0], [100, 20], [80, 100], [0, 80]]) for q in quads)
+    assert any(np.allclose(q, [[80, 0], [100, 80], [20, 100], [0, 20]]) for q in quads)
+
+
+def test_the_recognizer_names_a_cover_blurred_past_its_keypoints_by_its_look(engine_index) -> None:
+    from knowyourband.imageio import load_image
+    from knowyourband.recognize import Recognizer
+
+    recognizer = Recognizer.open(engine_index)
+    ref, cover = _cover(recognizer)
+    photo, quad, _ = _turned_blurred_photo(cover, blur=45)
+    png = cv2.imencode(".png", cv2.cvtColor(photo, cv2.COLOR_RGB2BGR))[1].tobytes()
+    found = recognizer.recognize(load_image(png)).objects
+    assert [(o.kind, o.reference_id, o.inliers) for o in found] == [
+        ("album", int(recognizer.index.locals.refs["id"][ref]), 0)]
+    # The detector's box grows by the smear (45 px); corners stay in the reference's order.
+    assert np.abs(np.array(found[0].quad) - quad).max() < 60
+    without = Recognizer.open(engine_index, conf={"cover_look": False})
+    assert without.recognize(load_image(png)).objects == []
