@@ -71,10 +71,11 @@ def test_a_cover_the_catalogue_lacks_is_not_named_even_with_votes(recognizer) ->
     assert cover_look(photo, box, everyone, recognizer._covers, recognizer.config) is None
 
 
-def test_the_views_of_a_box_include_the_box_itself_and_turns_both_ways() -> None:
+def test_the_views_of_a_box_include_the_box_itself_turns_both_ways_and_a_tighter_box() -> None:
     quads = inscribed(np.array([0.0, 0.0, 100.0, 100.0]))
-    assert len(quads) == 40
+    assert len(quads) == 120
     assert any(np.allclose(q, [[0, 0], [100, 0], [100, 100], [0, 100]]) for q in quads)
+    assert any(np.allclose(q, [[5, 5], [95, 5], [95, 95], [5, 95]]) for q in quads)
     assert any(np.allclose(q, [[20, 0], [100, 20], [80, 100], [0, 80]]) for q in quads)
     assert any(np.allclose(q, [[80, 0], [100, 80], [20, 100], [0, 20]]) for q in quads)
 
