@@ -116,7 +116,7 @@ default_conf: dict[str, Any] = {
     # is this much nearer (cosine, at its best turn) than any other band's cover and the whole photo's
     # votes rank it in the first `cover_rank` (recognize/covers.py). On the standard photos the
     # right covers ranked 0-15, the nearest covers of 136 left-out ones 110 and beyond. Standard
-    # benchmark: 6 named, 4 of them objects nothing else found, 0 wrong; with a fifth of the bands
+    # benchmark: 9 named, all right, 5 of them objects nothing else names; with a fifth of the bands
     # left out, none of their covers named (docs/engine.md). The score is agreement's: the same
     # precision bound for a step with no wrong name yet.
     "cover_look": True,
