@@ -20,8 +20,7 @@ import cv2
 import numpy as np
 
 from knowyourband.catalog import Catalog
-from knowyourband.features import cover_thumbnail
-from knowyourband.features.cover import DIM, SIDE
+from knowyourband.features.cover import DIM, SIDE, cover_thumbnail
 from knowyourband.recognize.detections import Detection
 from knowyourband.recognize.lookalike import outvoted
 
@@ -96,8 +95,8 @@ def cover_look(rgb: np.ndarray, box: np.ndarray, votes: np.ndarray, thumbnails: 
     best inscribed quad, when its margin over every other band's covers is at least `cover_margin`
     and the photo's `votes` (one per reference position) rank it high enough (module doc).
 
-    The detection has no geometric inliers (0); its score is `cover_score`, the precision this
-    evidence had on the benchmark."""
+    The detection has no geometric inliers (0); its score is `cover_score` (no wrong name on the
+    benchmark yet, so box agreement's precision bound)."""
     quads = inscribed(box)
     views = np.stack([cover_thumbnail(cv2.warpPerspective(rgb, cv2.getPerspectiveTransform(q, SQUARE), (WARP, WARP)))
                       for q in quads])

@@ -23,9 +23,9 @@ from knowyourband.features import FeatureConfig, Features, extract, invert_polar
 from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
 from knowyourband.index.locals import KINDS
+from knowyourband.recognize.covers import CoverThumbnails, cover_look
 from knowyourband.recognize.detections import Detection, detect, quad_box, resolve
 from knowyourband.recognize.lookalike import LogoLookalikes
-from knowyourband.recognize.covers import CoverThumbnails, cover_look
 from knowyourband.recognize.proposals import look_closer, mark_boxed, unexplained
 from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import Candidate, RecognizedObject, Result
