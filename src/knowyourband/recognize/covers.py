@@ -22,13 +22,12 @@ import numpy as np
 from knowyourband.catalog import Catalog
 from knowyourband.features.cover import DIM, SIDE, cover_thumbnail
 from knowyourband.recognize.detections import Detection
-from knowyourband.recognize.lookalike import outvoted
+from knowyourband.recognize.lookalike import nearest_by_band, outvoted
 
 TURNS = np.arange(10) / 10  # where an inscribed cover's top corner sits along the box's top side
 SIZES = (1.0, 0.9, 1.1)  # the detector's box is up to ~5 % loose or tight on each side
 WARP = 128  # px a view is rectified to; `cover_thumbnail` then shrinks it by area, without aliasing
 SQUARE = np.float32([[0, 0], [WARP - 1, 0], [WARP - 1, WARP - 1], [0, WARP - 1]])
-NEIGHBOURS = 20  # references looked at for the nearest one of another band
 POOL = 4  # the coarse thumbnail's block: 24 x 24 -> 6 x 6 px
 SHORTLIST = 64  # covers compared in full
 
@@ -71,9 +70,6 @@ class CoverThumbnails:
         self._catalog = catalog
         self._refs = refs
 
-    def _band(self, position: int) -> int:
-        return self._catalog.reference(int(self._refs["id"][position])).band_id
-
     def nearest(self, views: np.ndarray) -> tuple[int, int, float]:
         """Over the views (V, DIM) of one box, each reference at its best view: (that view, the nearest
         reference's position, its margin in cosine similarity over the nearest cover of another band)."""
@@ -81,12 +77,8 @@ class CoverThumbnails:
         shortlist = np.argsort(-best)[:SHORTLIST]
         positions = self.positions[shortlist]
         sims = views @ np.asarray(self._thumbnails[positions], np.float32).T
-        best = sims.max(axis=0)
-        order = np.argsort(-best)[:NEIGHBOURS]
-        top = int(order[0])
-        band = self._band(int(positions[top]))
-        other = next((float(best[o]) for o in order[1:] if self._band(int(positions[o])) != band), -1.0)
-        return int(sims[:, top].argmax()), int(positions[top]), float(best[top]) - other
+        top, margin = nearest_by_band(sims.max(axis=0), positions, self._catalog, self._refs)
+        return int(sims[:, top].argmax()), int(positions[top]), margin
 
 
 def cover_look(rgb: np.ndarray, box: np.ndarray, votes: np.ndarray, thumbnails: CoverThumbnails,

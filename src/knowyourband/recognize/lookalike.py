@@ -26,6 +26,20 @@ if TYPE_CHECKING:
 NEIGHBOURS = 20  # references looked at for the nearest one of another band
 
 
+def nearest_by_band(sims: np.ndarray, positions: np.ndarray, catalog: Catalog, refs: np.ndarray) -> tuple[int, float]:
+    """For similarities `sims` (one per reference position in `positions`): the index of the highest,
+    and its margin over the highest of another band among the first NEIGHBOURS (the index's
+    references `refs`, their bands in `catalog`)."""
+    def band(i: int) -> int:
+        return catalog.reference(int(refs["id"][positions[i]])).band_id
+
+    order = np.argsort(-sims)[:NEIGHBOURS]
+    top = int(order[0])
+    own = band(top)
+    other = next((float(sims[o]) for o in order[1:] if band(int(o)) != own), -1.0)
+    return top, float(sims[top]) - other
+
+
 class LogoLookalikes:
     """The index's logo embeddings, ready for nearest-neighbour search (cosine)."""
 
@@ -35,17 +49,11 @@ class LogoLookalikes:
         self._catalog = catalog
         self._refs = refs
 
-    def _band(self, position: int) -> int:
-        return self._catalog.reference(int(self._refs["id"][position])).band_id
-
     def nearest(self, vector: np.ndarray) -> tuple[int, float, float]:
         """(reference position, cosine similarity, margin over the nearest logo of another band)."""
         sims = self.vectors @ vector
-        top = np.argsort(-sims)[:NEIGHBOURS] if len(sims) > NEIGHBOURS else np.argsort(-sims)
-        best = int(self.positions[top[0]])
-        band = self._band(best)
-        other = next((float(sims[t]) for t in top[1:] if self._band(int(self.positions[t])) != band), -1.0)
-        return best, float(sims[top[0]]), float(sims[top[0]]) - other
+        top, margin = nearest_by_band(sims, self.positions, self._catalog, self._refs)
+        return int(self.positions[top]), float(sims[top]), margin
 
 
 def outvoted(votes: np.ndarray, ref: int, rank: int, share: float) -> bool:
