@@ -36,6 +36,23 @@ def test_extract_scales_keypoints_back_and_caps_with_spread() -> None:
     assert (feats.keypoints[:, 2] > 8 * np.median(feats.keypoints[:, 2])).any() or feats.keypoints[:, 2].max() > 40
 
 
+def test_describe_max_bounds_the_keypoints_described_and_changes_nothing_below_it() -> None:
+    noise = np.random.default_rng(3).integers(0, 256, (600, 800), dtype=np.uint8)
+    found = len(cv2.SIFT_create(contrastThreshold=0.03).detect(noise, None))
+    assert found > 2 * 900, "the test needs a photo with far more keypoints than are described"
+    bounded = extract(noise, FeatureConfig(max_keypoints=300, describe_max=900))
+    assert len(bounded) == 300
+    # The spread picks from the 900 strongest, so every keypoint kept is one of them.
+    everything = cv2.SIFT_create(contrastThreshold=0.03).detect(noise, None)
+    strongest = {(round(k.pt[0], 1), round(k.pt[1], 1)) for k in sorted(everything, key=lambda k: -k.response)[:900]}
+    assert all((round(float(x), 1), round(float(y), 1)) in strongest for x, y in bounded.keypoints[:, :2])
+    img = pattern(4)
+    plain = extract(img, FeatureConfig(max_keypoints=300))
+    assert len(cv2.SIFT_create(contrastThreshold=0.03).detect(img, None)) < 3000
+    same = extract(img, FeatureConfig(max_keypoints=300, describe_max=3000))
+    assert np.array_equal(plain.keypoints, same.keypoints) and np.array_equal(plain.descriptors, same.descriptors)
+
+
 def test_inverted_polarity_matches_the_inverted_image() -> None:
     img = pattern(2)
     a = extract(img)
