@@ -1,4 +1,5 @@
-"""Naming a blurred, turned cover box by its picture as a whole when the photo's votes agree."""
+"""Naming a blurred, turned cover box from a step back, or by its picture as a whole when the photo's
+votes agree."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import cv2
 import numpy as np
 
 from engine_scenes import drawing
-from knowyourband.recognize.covers import cover_look, inscribed
+from knowyourband.features import stretch
+from knowyourband.recognize.covers import CoverThumbnails, cover_look, inscribed, step_back
 
 TURN = 25.0  # degrees
 
@@ -69,6 +71,23 @@ def test_a_cover_the_catalogue_lacks_is_not_named_even_with_votes(recognizer) ->
     covers = np.nonzero(recognizer.index.locals.refs["kind"] == 1)[0]
     everyone = _votes(recognizer, {int(r): 2.0 for r in covers})  # whichever it is nearest, it ranks first
     assert cover_look(photo, box, everyone, recognizer._covers, recognizer.config) is None
+
+
+def test_a_step_back_places_a_cover_too_blurred_for_the_first_pass(recognizer) -> None:
+    ref, cover = _cover(recognizer)
+    photo, quad, box = _turned_blurred_photo(cover, blur=31)
+    gray = stretch(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY))
+    conf, index = recognizer.config, recognizer.index
+    assert recognizer.search_and_verify(recognizer.photo_features(gray)).passing(conf) == []
+    found = step_back(gray, photo, box, recognizer.search_and_verify, index, recognizer._covers, conf)
+    assert found is not None and found.ref == ref and found.model == "step back"
+    assert found.inliers >= conf["step_back_inliers"] and found.score == conf["cover_score"]
+    assert np.abs(found.quad - quad).max() < 30  # in the photo's pixels, corners in the reference's order
+    # The same placement is refused when the picture read through its outline is not nearest that cover.
+    thumbnails = np.array(index.cover_thumbnails)
+    thumbnails[ref] = 0
+    elsewhere = CoverThumbnails(thumbnails, index.locals.refs["kind"] == 1, index.catalog, index.locals.refs)
+    assert step_back(gray, photo, box, recognizer.search_and_verify, index, elsewhere, conf) is None
 
 
 def test_the_views_of_a_box_include_the_box_itself_turns_both_ways_and_a_tighter_box() -> None:

@@ -12,17 +12,31 @@ independent signals agree: its nearest reference is clearly nearer than any othe
 `cover_rank`. Blur leaves a cover a few keypoints, and they still vote for it: on the standard
 benchmark the right covers named this way ranked 0-15 by votes, the nearest references of covers
 left out of the index 110 and beyond (docs/engine.md).
+
+Before that, the box is looked at from a step back (`step_back`): shrunk until its short side is
+`step_back_side` px, motion blur shrinks with it and a few of the cover's coarse keypoints match
+again; a similarity placing the top-voted cover on the box gives the outline the inscribed views
+only guess at. Read through that outline, the thumbnail must be nearest the same cover.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
 
 import cv2
 import numpy as np
 
 from knowyourband.catalog import Catalog
+from knowyourband.features import FeatureConfig, Features
 from knowyourband.features.cover import DIM, SIDE, cover_thumbnail
+from knowyourband.index import Index
+from knowyourband.recognize.agreement import box_agreement
 from knowyourband.recognize.detections import Detection
 from knowyourband.recognize.lookalike import nearest_by_band, outvoted
+from knowyourband.recognize.proposals import MAX_SIDE, crop_features
+
+if TYPE_CHECKING:
+    from knowyourband.recognize.recognizer import Pass
 
 TURNS = np.arange(10) / 10  # where an inscribed cover's top corner sits along the box's top side
 SIZES = (1.0, 0.9, 1.1)  # the detector's box is up to ~5 % loose or tight on each side
@@ -81,6 +95,40 @@ class CoverThumbnails:
         return int(sims[:, top].argmax()), int(positions[top]), margin
 
 
+def view(rgb: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The (DIM,) thumbnail of the cover the quad (4, 2) of the working photo `rgb` outlines, its
+    corners in the reference's order (top left first, clockwise)."""
+    square_on = cv2.getPerspectiveTransform(np.asarray(quad, np.float32), SQUARE)
+    return cover_thumbnail(cv2.warpPerspective(rgb, square_on, (WARP, WARP)))
+
+
+def step_back(gray: np.ndarray, rgb: np.ndarray, box: np.ndarray, search: Callable[[Features, dict], "Pass"],
+              index: Index, thumbnails: CoverThumbnails, conf: dict) -> Detection | None:
+    """The cover in the album `box` (4,) of the working photo (`gray` stretched, `rgb`), seen from a
+    step back (module doc): the crop shrunk to a short side of `step_back_side` px, its top-voted cover
+    placed by a similarity with at least `step_back_inliers` inliers on the box (`box_agreement`'s
+    other conditions), and that outline's thumbnail nearest the same cover by `cover_margin`.
+
+    The detection keeps its similarity inliers; its score is `cover_score`."""
+    config = FeatureConfig(max_side=MAX_SIDE, max_keypoints=conf["proposal_keypoints"],
+                           contrast_threshold=conf["contrast_threshold"])
+    feats, origin, enlarge = crop_features(gray, box, conf["step_back_side"], config, shrink=True)
+    if len(feats) < conf["step_back_inliers"]:
+        return None
+    crop_conf = {**conf, "shortlist": conf["proposal_shortlist"], "affine_fallback": False, "polarity": False,
+                 "agreement_inliers": conf["step_back_inliers"]}
+    agreed = box_agreement(search(feats, crop_conf), (box - np.tile(origin, 2)) * enlarge, "album", index, crop_conf)
+    if agreed is None:
+        return None
+    quad = agreed.quad / enlarge + origin
+    _, nearest, margin = thumbnails.nearest(view(rgb, quad)[None])
+    if nearest != agreed.ref or margin < conf["cover_margin"]:
+        return None
+    agreed.quad, agreed.points = quad, (agreed.points / enlarge + origin).astype(np.float32)
+    agreed.model, agreed.score = "step back", conf["cover_score"]
+    return agreed
+
+
 def cover_look(rgb: np.ndarray, box: np.ndarray, votes: np.ndarray, thumbnails: CoverThumbnails,
                conf: dict) -> Detection | None:
     """The cover reference the album `box` (4,) of the working photo `rgb` looks like, outlined by its
@@ -90,10 +138,8 @@ def cover_look(rgb: np.ndarray, box: np.ndarray, votes: np.ndarray, thumbnails: 
     The detection has no geometric inliers (0); its score is `cover_score` (no wrong name on the
     benchmark yet, so box agreement's precision bound)."""
     quads = inscribed(box)
-    views = np.stack([cover_thumbnail(cv2.warpPerspective(rgb, cv2.getPerspectiveTransform(q, SQUARE), (WARP, WARP)))
-                      for q in quads])
-    view, ref, margin = thumbnails.nearest(views)
+    best, ref, margin = thumbnails.nearest(np.stack([view(rgb, q) for q in quads]))
     if margin < conf["cover_margin"] or outvoted(votes, ref, conf["cover_rank"], conf["cover_rank_share"]):
         return None
-    return Detection(ref, quads[view].astype(np.float64), 0, 0.0, np.zeros(0, np.int32), np.zeros((0, 2), np.float32),
+    return Detection(ref, quads[best].astype(np.float64), 0, 0.0, np.zeros(0, np.int32), np.zeros((0, 2), np.float32),
                      "cover look", score=conf["cover_score"])

@@ -61,20 +61,21 @@ def mark_boxed(detections: list[Detection], proposals: list[Proposal], index: In
         d.boxed = len(boxes) > 0 and float(iou_matrix(quad_box(d.quad)[None], boxes).max()) >= min_iou
 
 
-def crop_features(gray: np.ndarray, box: np.ndarray, side: int,
-                  config: FeatureConfig) -> tuple[Features, np.ndarray, float]:
+def crop_features(gray: np.ndarray, box: np.ndarray, side: int, config: FeatureConfig,
+                  shrink: bool = False) -> tuple[Features, np.ndarray, float]:
     """Features of a region of the working gray photo (H, W) uint8, enlarged until its short side is
-    `side` px. Returns them in the enlarged crop's pixels, with the crop's origin (2,) in working
-    pixels and the enlargement: working = crop / enlarge + origin."""
+    `side` px (with `shrink`, also made smaller until it is). Returns them in the resized crop's
+    pixels, with the crop's origin (2,) in working pixels and the enlargement: working = crop /
+    enlarge + origin."""
     h, w = gray.shape
     bw, bh = box[2] - box[0], box[3] - box[1]
     x0, y0 = int(max(0, box[0] - MARGIN * bw)), int(max(0, box[1] - MARGIN * bh))
     x1, y1 = int(min(w, np.ceil(box[2] + MARGIN * bw))), int(min(h, np.ceil(box[3] + MARGIN * bh)))
     crop = gray[y0:y1, x0:x1]
-    enlarge = float(np.clip(side / max(min(bw, bh), 1.0), 1.0, MAX_ENLARGE))
-    if crop.size and enlarge > 1.0:
-        crop = cv2.resize(crop, (round(crop.shape[1] * enlarge), round(crop.shape[0] * enlarge)),
-                          interpolation=cv2.INTER_CUBIC)
+    enlarge = float(np.clip(side / max(min(bw, bh), 1.0), 0.0 if shrink else 1.0, MAX_ENLARGE))
+    if crop.size and enlarge != 1.0:
+        size = (max(1, round(crop.shape[1] * enlarge)), max(1, round(crop.shape[0] * enlarge)))
+        crop = cv2.resize(crop, size, interpolation=cv2.INTER_CUBIC if enlarge > 1.0 else cv2.INTER_AREA)
     if crop.size == 0:
         feats = Features(np.zeros((0, 4), np.float32), np.zeros((0, 128), np.float32), 0, 0)
     else:

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from knowyourband.detect import Detection as Proposal
+from knowyourband.detect.boxes import iou_matrix
 from knowyourband.detect.tiles import with_tiles
 from knowyourband.embed import Embedder
 from knowyourband.errors import KybError
@@ -23,7 +24,7 @@ from knowyourband.features import FeatureConfig, Features, extract, invert_polar
 from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
 from knowyourband.index.locals import KINDS
-from knowyourband.recognize.covers import CoverThumbnails, cover_look
+from knowyourband.recognize.covers import CoverThumbnails, cover_look, step_back
 from knowyourband.recognize.detections import Detection, detect, quad_box, resolve
 from knowyourband.recognize.lookalike import LogoLookalikes
 from knowyourband.recognize.proposals import look_closer, mark_boxed, unexplained
@@ -131,6 +132,11 @@ default_conf: dict[str, Any] = {
     "cover_rank_share": 0.016,
     "cover_score": 0.97,
     "cover_box_score": 0.5,  # only boxes the detector is sure of (its `detector_min_score`)
+    # Before its look, such a box is shrunk to this short side and named when box agreement places a
+    # cover on it with this many similarity inliers and the thumbnail read through that outline is
+    # nearest the same cover by `cover_margin` (recognize/covers.py, `step_back`).
+    "step_back_side": 120,
+    "step_back_inliers": 3,
     "detector_min_score": 0.5,  # the shipped model is unreliable below this (its model card)
     "detector_max_covered": 0.5,  # a detection mostly inside an identified object is that object
 }
@@ -270,7 +276,7 @@ class Recognizer:
                 if closer:
                     mark_boxed(closer, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
-                looks = self._cover_looks(loaded.rgb, proposals, kept, first.votes)
+                looks = self._cover_looks(loaded.rgb, gray, proposals, kept, first.votes)
                 if looks:
                     mark_boxed(looks, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
                     kept, rivals = resolve(passing + closer + looks, c["max_overlap"], c["min_inliers"])
@@ -283,16 +289,29 @@ class Recognizer:
         timing["total"] = _ms(t0)
         return Result(width=loaded.width, height=loaded.height, objects=objects, unknown=unknown, timing_ms=timing)
 
-    def _cover_looks(self, rgb: np.ndarray, proposals: list[Proposal], kept: list[Detection],
+    def _cover_looks(self, rgb: np.ndarray, gray: np.ndarray, proposals: list[Proposal], kept: list[Detection],
                      votes: np.ndarray) -> list[Detection]:
-        """The album boxes (working pixels) still unnamed that their look names (recognize/covers.py)."""
+        """The album boxes (working pixels) still unnamed that a step back or their look names
+        (recognize/covers.py)."""
         c = self.config
         if self._covers is None:
             return []
         boxes = unexplained([p for p in proposals if p.kind == "album"], kept, c["cover_box_score"],
                             c["max_overlap"], c["proposal_max"])
-        looks = (cover_look(rgb, np.asarray(p.box, np.float64), votes, self._covers, c) for p in boxes)
-        return [d for d in looks if d is not None]
+        # A turned cover fills half its axis-aligned box, so `unexplained` passes it; its outline's box
+        # shows it was found. Looked at again, it would only trade its homography for a rougher outline.
+        found = np.array([quad_box(d.quad) for d in kept if not self._is_logo[d.ref]]).reshape(-1, 4)
+        if len(found):
+            boxes = [p for p in boxes
+                     if iou_matrix(np.asarray(p.box, np.float64)[None], found).max() < c["agreement_iou"]]
+        named = []
+        for p in boxes:
+            box = np.asarray(p.box, np.float64)
+            d = step_back(gray, rgb, box, self.search_and_verify, self.index, self._covers, c)
+            d = d or cover_look(rgb, box, votes, self._covers, c)
+            if d is not None:
+                named.append(d)
+        return named
 
     def working_gray(self, loaded: LoadedImage) -> np.ndarray:
         """The gray photo features are extracted from: (H, W) uint8 at the working size, stretched."""
