@@ -38,12 +38,11 @@ def test_extract_scales_keypoints_back_and_caps_with_spread() -> None:
 
 def test_describe_max_bounds_the_keypoints_described_and_changes_nothing_below_it() -> None:
     noise = np.random.default_rng(3).integers(0, 256, (600, 800), dtype=np.uint8)
-    found = len(cv2.SIFT_create(contrastThreshold=0.03).detect(noise, None))
-    assert found > 2 * 900, "the test needs a photo with far more keypoints than are described"
+    everything = cv2.SIFT_create(contrastThreshold=0.03).detect(noise, None)
+    assert len(everything) > 2 * 900, "the test needs a photo with far more keypoints than are described"
     bounded = extract(noise, FeatureConfig(max_keypoints=300, describe_max=900))
     assert len(bounded) == 300
     # The spread picks from the 900 strongest, so every keypoint kept is one of them.
-    everything = cv2.SIFT_create(contrastThreshold=0.03).detect(noise, None)
     strongest = {(round(k.pt[0], 1), round(k.pt[1], 1)) for k in sorted(everything, key=lambda k: -k.response)[:900]}
     assert all((round(float(x), 1), round(float(y), 1)) in strongest for x, y in bounded.keypoints[:, :2])
     img = pattern(4)

@@ -27,13 +27,13 @@ import cv2
 import numpy as np
 
 from knowyourband.catalog import Catalog
-from knowyourband.features import FeatureConfig, Features
+from knowyourband.features import Features
 from knowyourband.features.cover import DIM, SIDE, cover_thumbnail
 from knowyourband.index import Index
 from knowyourband.recognize.agreement import box_agreement
 from knowyourband.recognize.detections import Detection
 from knowyourband.recognize.lookalike import nearest_by_band, outvoted
-from knowyourband.recognize.proposals import MAX_SIDE, crop_features
+from knowyourband.recognize.proposals import crop_feature_config, crop_features, crop_search_conf
 
 if TYPE_CHECKING:
     from knowyourband.recognize.recognizer import Pass
@@ -110,13 +110,10 @@ def step_back(gray: np.ndarray, rgb: np.ndarray, box: np.ndarray, search: Callab
     other conditions), and that outline's thumbnail nearest the same cover by `cover_margin`.
 
     The detection keeps its similarity inliers; its score is `cover_score`."""
-    config = FeatureConfig(max_side=MAX_SIDE, max_keypoints=conf["proposal_keypoints"],
-                           contrast_threshold=conf["contrast_threshold"])
-    feats, origin, enlarge = crop_features(gray, box, conf["step_back_side"], config, shrink=True)
+    feats, origin, enlarge = crop_features(gray, box, conf["step_back_side"], crop_feature_config(conf), shrink=True)
     if len(feats) < conf["step_back_inliers"]:
         return None
-    crop_conf = {**conf, "shortlist": conf["proposal_shortlist"], "affine_fallback": False, "polarity": False,
-                 "agreement_inliers": conf["step_back_inliers"]}
+    crop_conf = {**crop_search_conf(conf, "album"), "agreement_inliers": conf["step_back_inliers"]}
     agreed = box_agreement(search(feats, crop_conf), (box - np.tile(origin, 2)) * enlarge, "album", index, crop_conf)
     if agreed is None:
         return None

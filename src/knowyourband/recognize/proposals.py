@@ -83,6 +83,20 @@ def crop_features(gray: np.ndarray, box: np.ndarray, side: int, config: FeatureC
     return feats, np.array([x0, y0], dtype=np.float64), enlarge
 
 
+def crop_feature_config(conf: dict) -> FeatureConfig:
+    """How a crop's features are extracted (enlarged crops stay as large as they were made)."""
+    return FeatureConfig(max_side=MAX_SIDE, max_keypoints=conf["proposal_keypoints"],
+                         contrast_threshold=conf["contrast_threshold"])
+
+
+def crop_search_conf(conf: dict, kind: str) -> dict:
+    """The recognizer settings a crop of a box of class `kind` is searched and verified with: its own
+    shortlist, homographies only (module doc of `look_closer`), and for a cover's box one polarity
+    (inverted prints are matched against logo references only: it needs no second search)."""
+    return {**conf, "shortlist": conf["proposal_shortlist"], "affine_fallback": False,
+            "polarity": conf["polarity"] and kind == "logo"}
+
+
 def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search: Callable[[Features, dict], Pass],
                 index: Index, scale: float = 1.0, pool: Executor | None = None, embedder: Embedder | None = None,
                 lookalikes: LogoLookalikes | None = None) -> list[Detection]:
@@ -103,11 +117,8 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
     `pool`: crops are independent, so they may run side by side (a crop's SIFT is too small to
     keep two cores busy on its own); results come back in proposal order either way.
     """
-    config = FeatureConfig(max_side=MAX_SIDE, max_keypoints=conf["proposal_keypoints"],
-                           contrast_threshold=conf["contrast_threshold"])
-    crop_conf = {**conf, "shortlist": conf["proposal_shortlist"], "affine_fallback": False}
-    # Inverted prints are matched against logo references only: a cover's box needs no second search.
-    cover_conf = {**crop_conf, "polarity": False}
+    config = crop_feature_config(conf)
+    crop_conf, cover_conf = crop_search_conf(conf, "logo"), crop_search_conf(conf, "album")
 
     def one(proposal: Proposal) -> list[Detection]:
         box = np.asarray(proposal.box, dtype=np.float64) * scale
