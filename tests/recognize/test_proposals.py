@@ -13,6 +13,8 @@ from knowyourband.features import FeatureConfig
 from knowyourband.recognize.detections import Detection
 from knowyourband.recognize.proposals import crop_features, look_closer, mark_boxed, unexplained
 
+KINDS_OF_REFS = np.array([0, 1])  # reference 0 is a logo, 1 a cover (index.locals.KINDS)
+
 
 def _small_logo_photo(engine_catalog: Path, width: float) -> tuple[np.ndarray, np.ndarray]:
     photo = background(11)
@@ -67,9 +69,10 @@ def test_only_confident_boxes_outside_found_objects_get_a_closer_look() -> None:
                  Proposal("logo", [200, 10, 300, 60], 0.2),  # not confident
                  Proposal("logo", [200, 100, 300, 160], 0.5),
                  Proposal("album", [400, 100, 600, 300], 0.8)]
-    boxes = unexplained(proposals, [found], min_score=0.3, max_covered=0.5, limit=5)
+    boxes = unexplained(proposals, [found], KINDS_OF_REFS, min_score=0.3, max_covered=0.5, min_iou=0.6, limit=5)
     assert [b.box for b in boxes] == [[400, 100, 600, 300], [200, 100, 300, 160]]
-    assert len(unexplained(proposals, [found], min_score=0.3, max_covered=0.5, limit=1)) == 1
+    assert len(unexplained(proposals, [found], KINDS_OF_REFS, min_score=0.3, max_covered=0.5, min_iou=0.6,
+                           limit=1)) == 1
 
 
 def test_a_cover_box_around_a_found_logo_still_gets_a_closer_look() -> None:
@@ -78,7 +81,19 @@ def test_a_cover_box_around_a_found_logo_still_gets_a_closer_look() -> None:
     found = Detection(ref=0, quad=logo, inliers=30, ratio=1.0, query=np.zeros(0, np.int32),
                       points=np.zeros((0, 2), np.float32), model="homography")
     cover = Proposal("album", [0, 0, 200, 200], 0.9)
-    assert unexplained([cover], [found], min_score=0.3, max_covered=0.5, limit=5) == [cover]
+    assert unexplained([cover], [found], KINDS_OF_REFS, min_score=0.3, max_covered=0.5, min_iou=0.6,
+                       limit=5) == [cover]
+
+
+def test_the_box_of_a_turned_cover_already_found_gets_no_closer_look() -> None:
+    # Turned by 45 degrees, the cover's outline fills half its axis-aligned box, less of a loose one: the
+    # box is its box all the same, and a second look would only trade its homography for a rougher outline.
+    diamond = np.array([[100, 0], [200, 100], [100, 200], [0, 100]], dtype=np.float64)
+    found = Detection(ref=1, quad=diamond, inliers=30, ratio=1.0, query=np.zeros(0, np.int32),
+                      points=np.zeros((0, 2), np.float32), model="homography")
+    cover, logo = Proposal("album", [-10, -10, 210, 210], 0.9), Proposal("logo", [-10, -10, 210, 210], 0.9)
+    assert unexplained([cover, logo], [found], KINDS_OF_REFS, min_score=0.3, max_covered=0.5, min_iou=0.6,
+                       limit=5) == [logo]
 
 
 def test_detections_are_marked_boxed_by_a_proposal_of_their_kind(recognizer) -> None:

@@ -34,10 +34,12 @@ MAX_ENLARGE = 4.0  # beyond 4x an enlarged crop only adds interpolation blur
 MAX_SIDE = 4096  # feature extraction shrinks only crops longer than this (enlarged crops stay as they are)
 
 
-def unexplained(proposals: list[Proposal], kept: list[Detection], min_score: float, max_covered: float,
-                limit: int) -> list[Proposal]:
-    """Proposals (boxes in working pixels) worth a closer look: confident, and not mostly inside a
-    detection already made. Best first, at most `limit` (each costs a small SIFT and search)."""
+def unexplained(proposals: list[Proposal], kept: list[Detection], kinds: np.ndarray, min_score: float,
+                max_covered: float, min_iou: float, limit: int) -> list[Proposal]:
+    """Proposals (boxes in working pixels) worth a closer look: confident, not mostly inside a
+    detection already made, and not the box of one already made of its kind (reference kinds `kinds`):
+    its outline's box at IoU >= `min_iou`, since a turned cover fills only half its axis-aligned box.
+    Best first, at most `limit` (each costs a small SIFT and search)."""
     out = []
     for p in sorted(proposals, key=lambda p: -p.score):
         if p.score < min_score or len(out) >= limit:
@@ -45,6 +47,9 @@ def unexplained(proposals: list[Proposal], kept: list[Detection], min_score: flo
         box = np.asarray(p.box, dtype=np.float64)
         quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
         if any(covered(quad, d.quad) > max_covered for d in kept):
+            continue
+        found = np.array([quad_box(d.quad) for d in kept if KINDS[int(kinds[d.ref])] == p.kind]).reshape(-1, 4)
+        if len(found) and iou_matrix(box[None], found).max() >= min_iou:
             continue
         out.append(p)
     return out

@@ -16,7 +16,6 @@ import cv2
 import numpy as np
 
 from knowyourband.detect import Detection as Proposal
-from knowyourband.detect.boxes import iou_matrix
 from knowyourband.detect.tiles import with_tiles
 from knowyourband.embed import Embedder
 from knowyourband.errors import KybError
@@ -267,7 +266,8 @@ class Recognizer:
             timing["detector"] = _ms(t)
         kept, rivals = resolve(passing, c["max_overlap"], c["min_inliers"])
         if proposals:
-            pending = unexplained(proposals, kept, c["proposal_min_score"], c["max_overlap"], c["proposal_max"])
+            pending = unexplained(proposals, kept, self.index.locals.refs["kind"], c["proposal_min_score"],
+                                  c["max_overlap"], c["agreement_iou"], c["proposal_max"])
             if pending:
                 t = time.perf_counter()
                 detail, scale = self._detail_gray(image, loaded, gray)
@@ -296,14 +296,8 @@ class Recognizer:
         c = self.config
         if self._covers is None:
             return []
-        boxes = unexplained([p for p in proposals if p.kind == "album"], kept, c["cover_box_score"],
-                            c["max_overlap"], c["proposal_max"])
-        # A turned cover fills half its axis-aligned box, so `unexplained` passes it; its outline's box
-        # shows it was found. Looked at again, it would only trade its homography for a rougher outline.
-        found = np.array([quad_box(d.quad) for d in kept if not self._is_logo[d.ref]]).reshape(-1, 4)
-        if len(found):
-            boxes = [p for p in boxes
-                     if iou_matrix(np.asarray(p.box, np.float64)[None], found).max() < c["agreement_iou"]]
+        boxes = unexplained([p for p in proposals if p.kind == "album"], kept, self.index.locals.refs["kind"],
+                            c["cover_box_score"], c["max_overlap"], c["agreement_iou"], c["proposal_max"])
         named = []
         for p in boxes:
             box = np.asarray(p.box, np.float64)
