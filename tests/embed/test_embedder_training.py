@@ -16,6 +16,7 @@ from knowyourband.cli import main  # noqa: E402
 from knowyourband.embed import Embedder  # noqa: E402
 from knowyourband.embed.glyph import HEIGHT, WIDTH  # noqa: E402
 from knowyourband.embed.train.data import JITTERS, load_glyphs  # noqa: E402
+from knowyourband.embed.train.fit import _draw  # noqa: E402
 
 
 def _poster_bench(root: Path, seed: int) -> Path:
@@ -60,6 +61,33 @@ def test_kyb_train_embedder_writes_a_model_that_inference_opens(poster_bench: Pa
     embedder = Embedder.open(out)
     vectors = embedder.embed(np.zeros((2, HEIGHT, WIDTH), np.uint8))
     assert vectors.shape == (2, 128) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_lookalike_batches_bring_each_references_nearest_ones_of_other_bands() -> None:
+    refs = np.arange(100, 112)  # positions in the glyphs; references 2k and 2k + 1 share a band
+    bands = np.array([f"b{i // 2}" for i in range(12)])
+    nearest = np.array([[(i + 2) % 12, (i + 4) % 12] for i in range(12)])  # positions in refs
+    rng = np.random.default_rng(0)
+    drawn = _draw(rng, refs, bands, 6, 2, nearest)
+    assert len(drawn) == 6 and len({bands[r - 100] for r in drawn}) == 6  # one reference a band
+    first = int(drawn[0]) - 100
+    assert {int(r) - 100 for r in drawn[1:3]} == {(first + 2) % 12, (first + 4) % 12}
+    random = _draw(rng, refs, bands, 6, 0, None)
+    assert len(random) == 6 and set(random) <= set(refs)
+
+
+def test_kyb_train_embedder_fine_tunes_with_lookalike_batches(poster_bench: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.onnx", tmp_path / "b.onnx"
+    common = ["train", "embedder", "--bench", str(poster_bench), "--steps", "2", "--batch", "4", "--threads", "1"]
+    assert CliRunner().invoke(main, [*common, "--out", str(first)]).exit_code == 0
+    result = CliRunner().invoke(main, [*common, "--out", str(second), "--init", str(first.with_suffix(".pt")),
+                                       "--lookalikes", "1", "--lr", "1e-4"])
+    assert result.exit_code == 0, result.output
+    config = json.loads(second.with_suffix(".json").read_text())["config"]
+    assert config["lookalikes"] == 1 and config["init"] == str(first.with_suffix(".pt"))
+    assert Embedder.open(second).model_id != Embedder.open(first).model_id
+    result = CliRunner().invoke(main, [*common, "--out", str(second), "--init", str(first)])  # the ONNX file
+    assert result.exit_code == 1 and "not the weights of a logo embedder run" in result.output
 
 
 def test_a_bench_without_its_catalogue_is_refused(tmp_path: Path) -> None:

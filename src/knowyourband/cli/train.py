@@ -76,13 +76,21 @@ def detector(benches: tuple[Path, ...], out: Path, epochs: int, seed: int, size:
               help="Distinct references per step.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same data, seed and threads: same model.")
 @click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True, help="torch CPU threads.")
+@click.option("--lookalikes", type=click.IntRange(min=0), default=0, show_default=True,
+              help="With each drawn reference, this many of its nearest references of other bands (0: random batches).")
+@click.option("--init", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Weights to fine-tune (OUT.pt of an earlier run).")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
+              help="Peak learning rate (one cycle).")
 @friendly_errors
-def embedder(benches: tuple[Path, ...], out: Path, steps: int, batch: int, seed: int, threads: int) -> None:
+def embedder(benches: tuple[Path, ...], out: Path, steps: int, batch: int, seed: int, threads: int, lookalikes: int,
+             init: Path | None, lr: float) -> None:
     """Train the logo embedder on the logos KYB-Synth photos show and write it as an ONNX model."""
     _need_torch()
     from knowyourband.embed.train.fit import EmbedTrainConfig, train_embedder
 
-    config = EmbedTrainConfig(steps=steps, batch=batch, seed=seed, threads=threads)
+    config = EmbedTrainConfig(steps=steps, batch=batch, seed=seed, threads=threads, lookalikes=lookalikes,
+                              init=str(init) if init else None, lr=lr)
     history = train_embedder(list(benches), out, config, on_log=lambda row: click.echo(json.dumps(row)))
     click.echo(f"wrote {out} ({history['references']} references, {history['views']} views, "
                f"{history['final']['minutes']} min)")

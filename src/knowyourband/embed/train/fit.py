@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import pickle
 import time
 import warnings
 from dataclasses import asdict, dataclass
@@ -35,6 +36,9 @@ class EmbedTrainConfig:
     val_fraction: float = 0.1  # of the bands, held out whole: the model must embed logos it never saw
     seed: int = 0
     threads: int = 2
+    lookalikes: int = 0  # drawn with each reference: this many of its nearest references of other bands
+    refresh: int = 250  # steps between finding each reference's nearest ones again with the current weights
+    init: str | None = None  # weights (OUT.pt of an earlier run) to fine-tune instead of starting afresh
 
 
 def _tensor(glyphs: np.ndarray, invert: np.ndarray | None = None) -> torch.Tensor:
@@ -50,6 +54,36 @@ def _split(glyphs: Glyphs, fraction: float, seed: int) -> tuple[np.ndarray, np.n
     held = set(np.random.default_rng(seed).permutation(bands)[: round(len(bands) * fraction)])
     is_val = np.array([b in held for b in glyphs.bands])
     return np.nonzero(~is_val)[0], np.nonzero(is_val)[0]
+
+
+@torch.no_grad()
+def _nearest_of_other_bands(net: EmbedNet, glyphs: Glyphs, refs: np.ndarray, count: int) -> np.ndarray:
+    """(len(refs), count) positions in `refs` of each reference's nearest references of other bands."""
+    net.eval()
+    vectors = torch.cat([net(_tensor(glyphs.references[refs[i:i + 256]])) for i in range(0, len(refs), 256)])
+    net.train()
+    sims = (vectors @ vectors.T).numpy()
+    bands = np.array(glyphs.bands)[refs]
+    sims[bands[:, None] == bands[None, :]] = -np.inf
+    return np.argsort(-sims, axis=1)[:, :min(count, len(refs))]
+
+
+def _draw(rng: np.random.Generator, refs: np.ndarray, bands: np.ndarray, batch: int, lookalikes: int,
+          nearest: np.ndarray | None) -> np.ndarray:
+    """`batch` random references; given their `nearest` (positions in `refs`), each random one is
+    followed by `lookalikes` of its nearest, and no band comes twice."""
+    if nearest is None:
+        return rng.choice(refs, batch, replace=False)
+    chosen: list[int] = []
+    seen: set[str] = set()
+    for seed in rng.permutation(len(refs)):
+        for i in [seed, *rng.choice(nearest[seed], min(lookalikes, nearest.shape[1]), replace=False)]:
+            if len(chosen) < batch and bands[i] not in seen:
+                chosen.append(int(i))
+                seen.add(bands[i])
+        if len(chosen) == batch:
+            break
+    return refs[np.array(chosen)]
 
 
 @torch.no_grad()
@@ -90,7 +124,9 @@ def train_embedder(benches: list[Path | str], out: Path | str, config: EmbedTrai
 
     Each step draws `batch` distinct training references and one photographed view of each (half of
     them inverted), and pulls every view towards its own reference and away from the others
-    (symmetric InfoNCE)."""
+    (symmetric InfoNCE). With `lookalikes`, each drawn reference brings that many of its nearest
+    references of other bands: random references are mostly easy to tell apart, while a logo the
+    catalogue lacks is named wrongly only when it looks like one it holds."""
     cfg = config or EmbedTrainConfig()
     out = Path(out)
     torch.manual_seed(cfg.seed)
@@ -103,20 +139,30 @@ def train_embedder(benches: list[Path | str], out: Path | str, config: EmbedTrai
     if len(drawable) < 2:
         raise KybError(f"{', '.join(map(str, benches))}: too few photographed logos to train on")
     batch = min(cfg.batch, len(drawable))
+    bands = np.array(glyphs.bands)[drawable]
     net = EmbedNet()
+    if cfg.init:
+        try:
+            net.load_state_dict(torch.load(cfg.init))
+        except (RuntimeError, OSError, pickle.UnpicklingError) as exc:
+            raise KybError(f"{cfg.init}: not the weights of a logo embedder run ({exc})") from exc
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=cfg.steps)
+    # Trained weights need no long warm-up.
+    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=cfg.steps,
+                                                   pct_start=0.1 if cfg.init else 0.3)
     history: dict = {"config": asdict(cfg), "benches": [str(b) for b in benches],
                      "references": len(glyphs.references), "views": len(glyphs.photos),
                      "val_bands": len({glyphs.bands[i] for i in val_refs}), "log": []}
-    started, running = time.perf_counter(), []
+    started, running, nearest = time.perf_counter(), [], None
     for step in range(1, cfg.steps + 1):
-        refs = rng.choice(drawable, batch, replace=False)
+        if cfg.lookalikes and (step - 1) % cfg.refresh == 0:
+            nearest = _nearest_of_other_bands(net, glyphs, drawable, max(10, cfg.lookalikes))
+        refs = _draw(rng, drawable, bands, batch, cfg.lookalikes, nearest)
         views = np.array([rng.choice(views_of[int(r)]) for r in refs])
-        photos = net(_tensor(glyphs.photos[views], rng.random(batch) < 0.5))
+        photos = net(_tensor(glyphs.photos[views], rng.random(len(refs)) < 0.5))
         references = net(_tensor(glyphs.references[refs]))
         logits = photos @ references.T / cfg.temperature
-        target = torch.arange(batch)
+        target = torch.arange(len(refs))
         loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
         opt.zero_grad(set_to_none=True)
         loss.backward()
