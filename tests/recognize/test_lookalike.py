@@ -63,18 +63,21 @@ def test_no_name_without_votes_for_it_far_down_the_votes_or_too_close_to_another
     assert lookalike(_pass(recognizer, {ref: 1.0}), vector, BOX, 0.9, lookalikes, far) is None
 
 
-def test_a_glyph_as_close_as_its_own_prints_needs_no_votes(recognizer) -> None:
+def test_a_glyph_as_close_as_its_own_prints_needs_a_vote_at_any_rank(recognizer) -> None:
     ref, vector = _logo(recognizer)
     conf, lookalikes = recognizer.config, recognizer._lookalikes
-    found = lookalike(_pass(recognizer, {}), vector, BOX, 0.9, lookalikes, conf)
+    n = len(recognizer.index.locals.refs)
+    crowd = {(ref + k) % n: 10.0 for k in range(1, conf["lookalike_rank"] + 3)}
+    found = lookalike(_pass(recognizer, {ref: 0.5, **crowd}), vector, BOX, 0.9, lookalikes, conf)
     assert found is not None and found.ref == ref and found.score == conf["lookalike_score"]
+    assert lookalike(_pass(recognizer, crowd), vector, BOX, 0.9, lookalikes, conf) is None
     # The same glyph seen less clearly: its similarity to the reference falls below the sure level.
     away = np.random.default_rng(0).normal(size=vector.shape)
     away -= (away @ vector) * vector
     blurred = 0.7 * vector + np.sqrt(1 - 0.7 ** 2) * away / np.linalg.norm(away)
     nearest, similarity, margin = lookalikes.nearest(blurred)
     assert nearest == ref and margin >= conf["lookalike_margin"] and similarity < conf["lookalike_sure"]
-    assert lookalike(_pass(recognizer, {}), blurred, BOX, 0.9, lookalikes, conf) is None
+    assert lookalike(_pass(recognizer, {ref: 0.5, **crowd}), blurred, BOX, 0.9, lookalikes, conf) is None
     assert lookalike(_pass(recognizer, {ref: 1.0}), blurred, BOX, 0.9, lookalikes, conf) is not None
 
 

@@ -5,11 +5,12 @@ its lettering survives: the logo embedder (`knowyourband.embed`, docs/embedder.m
 glyph near its reference's. On its own, the nearest reference of a logo the catalogue does not
 hold is simply some other logo, so the box is named only when two independent signals agree:
 the embedding's nearest reference is clearly nearer than any other band's (`lookalike_margin`),
-and the crop's keypoint votes rank that same reference among their first `lookalike_rank`. Only a
-glyph nearly as close to its reference as its own prints come (`lookalike_sure`) is named without
-the votes: the logos of bands the catalogue lacks stayed well below that (docs/engine.md), and a
-blurred print casts no votes at all. The box itself must be one the detector is sure of: a line of
-a poster's filler text in a serif face looks like a plain-font logo to both signals.
+and the crop's keypoint votes rank that same reference among their first `lookalike_rank`. A glyph
+nearly as close to its reference as its own prints come (`lookalike_sure`) needs only some vote for
+it, at any rank: the logos of bands the catalogue lacks stayed below that similarity on the
+benchmark, but the more logos a catalogue holds, the nearer an unknown one's nearest comes (at 100k
+references one did, with no vote at all). The box itself must be one the detector is sure of: a
+line of a poster's filler text in a serif face looks like a plain-font logo to both signals.
 """
 
 from __future__ import annotations
@@ -81,8 +82,8 @@ def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lo
     ref, similarity, margin = lookalikes.nearest(vector)
     if margin < conf["lookalike_margin"]:
         return None
-    if similarity < conf["lookalike_sure"] and outvoted(p.votes, ref, conf["lookalike_rank"],
-                                                         conf["lookalike_rank_share"]):
+    sure = similarity >= conf["lookalike_sure"] and p.votes[ref] > 0
+    if not sure and outvoted(p.votes, ref, conf["lookalike_rank"], conf["lookalike_rank_share"]):
         return None
     x0, y0, x1, y1 = (float(v) for v in box)
     quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
