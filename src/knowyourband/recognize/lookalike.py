@@ -5,12 +5,9 @@ its lettering survives: the logo embedder (`knowyourband.embed`, docs/embedder.m
 glyph near its reference's. On its own, the nearest reference of a logo the catalogue does not
 hold is simply some other logo, so the box is named only when two independent signals agree:
 the embedding's nearest reference is clearly nearer than any other band's (`lookalike_margin`),
-and the crop's keypoint votes rank that same reference among their first `lookalike_rank`. A glyph
-nearly as close to its reference as its own prints come (`lookalike_sure`) needs only some vote for
-it, at any rank: the logos of bands the catalogue lacks stayed below that similarity on the
-benchmark, but the more logos a catalogue holds, the nearer an unknown one's nearest comes (at 100k
-references one did, with no vote at all). The box itself must be one the detector is sure of: a
-line of a poster's filler text in a serif face looks like a plain-font logo to both signals.
+and the crop's keypoint votes rank that same reference among their first `lookalike_rank`. The box
+itself must be one the detector is sure of: a line of a poster's filler text in a serif face looks
+like a plain-font logo to both signals.
 """
 
 from __future__ import annotations
@@ -72,18 +69,17 @@ def outvoted(votes: np.ndarray, ref: int, rank: int, share: float) -> bool:
 def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lookalikes: LogoLookalikes,
               conf: dict) -> Detection | None:
     """The logo reference the glyph embedding `vector` (dim,) is nearest to, outlined by the detector's
-    `box` (4,) in the pass's pixels, when its margin and either the pass's votes or its similarity
-    confirm it (module doc) and the detector's `box_score` is at least `lookalike_box_score`.
+    `box` (4,) in the pass's pixels, when its margin and the pass's votes confirm it (module doc) and
+    the detector's `box_score` is at least `lookalike_box_score`.
 
     The detection has no geometric inliers (0); its score is `lookalike_score`, the precision this
     evidence had on the benchmark."""
     if box_score < conf["lookalike_box_score"]:
         return None
-    ref, similarity, margin = lookalikes.nearest(vector)
+    ref, _, margin = lookalikes.nearest(vector)
     if margin < conf["lookalike_margin"]:
         return None
-    sure = similarity >= conf["lookalike_sure"] and p.votes[ref] > 0
-    if not sure and outvoted(p.votes, ref, conf["lookalike_rank"], conf["lookalike_rank_share"]):
+    if outvoted(p.votes, ref, conf["lookalike_rank"], conf["lookalike_rank_share"]):
         return None
     x0, y0, x1, y1 = (float(v) for v in box)
     quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])

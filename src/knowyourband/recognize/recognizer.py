@@ -103,20 +103,15 @@ default_conf: dict[str, Any] = {
     # `lookalike_rank` (recognize/lookalike.py). Chosen on standard photos 121-400: 47 right, 0 wrong;
     # photos 1-120: 20 right, 2 with the right band in a box too loose to count; with a fifth of the
     # bands left out of the index, none of their logos named (docs/engine.md). The score is that
-    # precision, (47 + 1) / (47 + 2). The margin is 0.10 since embedder v3 (0.07 for v2, 0.05 for v1),
-    # chosen with `lookalike_sure` on photos 121-400 of both indexes, where it names the most right
-    # logos with no more wrong ones than v2's rule: 56 right, 1 wrong (v2: 52, 1).
+    # precision, (47 + 1) / (47 + 2). The margin is 0.07 since embedder v2: at 0.05 v2 named one
+    # logo of a left-out band (margin 0.062); at 0.07 none, still 4 logos more than v1 at 0.05.
     "lookalike": True,
-    "lookalike_margin": 0.1,
+    "lookalike_margin": 0.07,
     "lookalike_rank": 5,
     # ... and in the first `lookalike_rank_share` of all references (at least the first): 5 of the
     # 1,275 the rule was chosen on; from 1,001 references on, that is the first 5 again.
     "lookalike_rank_share": 0.004,
     "lookalike_score": 0.98,
-    # ... or, at any vote rank, when the glyph is at least this similar (cosine) to that reference: with
-    # embedder v3 no logo of a band left out of the index came nearer any reference than 0.723. Some
-    # vote is still required: at 100k references a distractor logo reached 0.789 with none.
-    "lookalike_sure": 0.75,
     # ... and only in a box the detector is sure of: on poster tiles it also boxes lines of filler
     # text, whose serif letters look like a plain-font logo (standard posters: 6 of 8 wrong
     # lookalikes below 0.45, 1 of 66 right ones below 0.5).
