@@ -40,6 +40,8 @@ def unexplained(proposals: list[Proposal], kept: list[Detection], kinds: np.ndar
     detection already made, and not the box of one already made of its kind (reference kinds `kinds`):
     its outline's box at IoU >= `min_iou`, since a turned cover fills only half its axis-aligned box.
     Best first, at most `limit` (each costs a small SIFT and search)."""
+    outlined = {kind: np.array([quad_box(d.quad) for d in kept if KINDS[int(kinds[d.ref])] == kind]).reshape(-1, 4)
+                for kind in KINDS}
     out = []
     for p in sorted(proposals, key=lambda p: -p.score):
         if p.score < min_score or len(out) >= limit:
@@ -48,7 +50,7 @@ def unexplained(proposals: list[Proposal], kept: list[Detection], kinds: np.ndar
         quad = np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
         if any(covered(quad, d.quad) > max_covered for d in kept):
             continue
-        found = np.array([quad_box(d.quad) for d in kept if KINDS[int(kinds[d.ref])] == p.kind]).reshape(-1, 4)
+        found = outlined[p.kind]
         if len(found) and iou_matrix(box[None], found).max() >= min_iou:
             continue
         out.append(p)
