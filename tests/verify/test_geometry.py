@@ -67,6 +67,16 @@ def test_hough_separates_two_placements() -> None:
     assert not (first & second)
 
 
+def test_hough_bin_labels_rank_rows_as_a_row_wise_unique_does() -> None:
+    rng = np.random.default_rng(3)
+    narrow = rng.integers(-40, 40, (500, 4))
+    # Ranges too wide to pack into one 64-bit integer take the row-wise path.
+    wide = np.concatenate([narrow[:, :2], rng.integers(-2**40, 2**40, (500, 2))], axis=1)
+    for keys in (narrow, wide, narrow[:1]):
+        expected = np.unique(keys, axis=0, return_inverse=True)[1].ravel()
+        assert np.array_equal(hough._bin_labels(keys.astype(np.int64)), expected)
+
+
 def test_density_ratio_keeps_shared_patterns_and_drops_the_crowd() -> None:
     starts = np.array([0, 10, 20], dtype=np.int64)  # three references of 10 rows each
     # Query 0: close to a row of ref 0 and one of ref 1 (a shared pattern), far from the crowd.

@@ -42,27 +42,21 @@ def clusters(pose: np.ndarray, weights: np.ndarray, width: float, height: float,
     if n == 0:
         return []
     long_side = max(width, height)
-    a = pose[:, 0] / conf["angle_bin"]
-    s = pose[:, 1] / conf["scale_bin"]
-    s_floor = np.floor(s - 0.5)
-    keys = []
-    for ds in (0, 1):
-        sb = s_floor + ds
-        cell = conf["location_bin"] * long_side * np.exp2(sb * conf["scale_bin"])
-        x = pose[:, 2] / cell
-        y = pose[:, 3] / cell
-        for da in (0, 1):
-            ab = np.mod(np.floor(a - 0.5) + da, 360.0 / conf["angle_bin"])
-            for dx in (0, 1):
-                xb = np.floor(x - 0.5) + dx
-                for dy in (0, 1):
-                    yb = np.floor(y - 0.5) + dy
-                    keys.append(np.stack([ab, sb, xb, yb], axis=1))
-    keys_all = np.concatenate(keys).astype(np.int64)
+    # Both nearest bins of each dimension, as axes (scale, angle, x, y, correspondence), in that order.
+    two = np.array([0.0, 1.0])
+    sb = np.floor(pose[:, 1] / conf["scale_bin"] - 0.5) + two[:, None]
+    ab = np.mod(np.floor(pose[:, 0] / conf["angle_bin"] - 0.5) + two[:, None], 360.0 / conf["angle_bin"])
+    cell = conf["location_bin"] * long_side * np.exp2(sb * conf["scale_bin"])
+    xb = np.floor(pose[:, 2] / cell - 0.5)[:, None, :] + two[None, :, None]
+    yb = np.floor(pose[:, 3] / cell - 0.5)[:, None, :] + two[None, :, None]
+    shape = (2, 2, 2, 2, n)
+    keys = np.stack([np.broadcast_to(ab[None, :, None, None, :], shape),
+                     np.broadcast_to(sb[:, None, None, None, :], shape),
+                     np.broadcast_to(xb[:, None, :, None, :], shape),
+                     np.broadcast_to(yb[:, None, None, :, :], shape)], axis=-1).reshape(16 * n, 4)
     members = np.tile(np.arange(n), 16)
-    uniq, inverse = np.unique(keys_all, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    totals = np.bincount(inverse, weights=np.tile(weights, 16), minlength=len(uniq))
+    inverse = _bin_labels(keys.astype(np.int64))
+    totals = np.bincount(inverse, weights=np.tile(weights, 16))
     order = np.argsort(-totals)
     out: list[np.ndarray] = []
     taken = np.zeros(n, dtype=bool)
@@ -76,3 +70,18 @@ def clusters(pose: np.ndarray, weights: np.ndarray, width: float, height: float,
         taken[idx] = True
         out.append(idx)
     return out
+
+
+def _bin_labels(keys: np.ndarray) -> np.ndarray:
+    """Label each row of (M, 4) int64 bin keys by its rank among the distinct rows, in lexicographic
+    order (as `np.unique(keys, axis=0, return_inverse=True)` does, several times faster): the rows
+    are packed into one integer each, in mixed radix, whenever their ranges allow."""
+    low = keys.min(axis=0)
+    spans = keys.max(axis=0) - low + 1
+    if float(np.prod(spans.astype(np.float64))) >= 2.0 ** 62:
+        return np.unique(keys, axis=0, return_inverse=True)[1].ravel()
+    shifted = keys - low
+    packed = shifted[:, 0]
+    for column in range(1, keys.shape[1]):
+        packed = packed * spans[column] + shifted[:, column]
+    return np.unique(packed, return_inverse=True)[1].ravel()
