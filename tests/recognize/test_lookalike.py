@@ -17,6 +17,9 @@ from knowyourband.recognize.recognizer import Pass
 from knowyourband.verify.vote import Matches
 
 BOX = np.array([100.0, 50.0, 260.0, 98.0])
+# A reference's own glyph leads every other band by far: these tests of the vote rule turn off
+# naming on the margin alone.
+VOTES_NEEDED = {"lookalike_sure_margin": 2.1}
 
 
 def _pass(recognizer, votes_for: dict[int, float]) -> Pass:
@@ -41,17 +44,18 @@ def test_the_nearest_logo_is_named_when_the_votes_rank_it_high(recognizer) -> No
     ref, vector = _logo(recognizer)
     votes = {ref: 3.0, **{(ref + k) % len(recognizer.index.locals.refs): 5.0 - k * 0.1 for k in range(1, 4)}}
     # A 15-reference catalogue allows only the first by votes; one of 1,275 the first 5.
-    conf = {**recognizer.config, "lookalike_rank_share": 5 / 15}
-    found = lookalike(_pass(recognizer, votes), vector, BOX, 0.9, recognizer._lookalikes, conf)
+    conf = {**recognizer.config, **VOTES_NEEDED}
+    small = {**conf, "lookalike_rank_share": 5 / 15}
+    found = lookalike(_pass(recognizer, votes), vector, BOX, 0.9, recognizer._lookalikes, small)
     assert found is not None and found.ref == ref and found.model == "lookalike" and found.inliers == 0
     assert found.score == conf["lookalike_score"]
-    assert lookalike(_pass(recognizer, votes), vector, BOX, 0.9, recognizer._lookalikes, recognizer.config) is None
+    assert lookalike(_pass(recognizer, votes), vector, BOX, 0.9, recognizer._lookalikes, conf) is None
     assert np.allclose(found.quad, [[100, 50], [260, 50], [260, 98], [100, 98]])
 
 
 def test_no_name_without_votes_for_it_far_down_the_votes_or_too_close_to_another_band(recognizer) -> None:
     ref, vector = _logo(recognizer)
-    conf, lookalikes = recognizer.config, recognizer._lookalikes
+    conf, lookalikes = {**recognizer.config, **VOTES_NEEDED}, recognizer._lookalikes
     assert lookalike(_pass(recognizer, {(ref + 1) % 5: 2.0}), vector, BOX, 0.9, lookalikes, conf) is None
     n = len(recognizer.index.locals.refs)
     crowd = {(ref + k) % n: 10.0 for k in range(1, conf["lookalike_rank"] + 1)}
@@ -59,6 +63,19 @@ def test_no_name_without_votes_for_it_far_down_the_votes_or_too_close_to_another
     far = {**conf, "lookalike_margin": 2.1}
     assert lookalike(_pass(recognizer, {ref: 1.0}), vector, BOX, 0.9, lookalikes, far) is None
 
+
+def test_a_band_far_ahead_of_every_other_is_named_without_votes(recognizer) -> None:
+    ref, vector = _logo(recognizer)
+    conf, lookalikes = recognizer.config, recognizer._lookalikes
+    _, _, margin = lookalikes.nearest(vector)
+    assert margin >= conf["lookalike_margin"]
+    found = lookalike(_pass(recognizer, {}), vector, BOX, 0.9, lookalikes, {**conf, "lookalike_sure_margin": margin})
+    assert found is not None and found.ref == ref and found.score == conf["lookalike_score"]
+    above = {**conf, "lookalike_sure_margin": margin + 0.01}
+    assert lookalike(_pass(recognizer, {}), vector, BOX, 0.9, lookalikes, above) is None
+    # The detector must still be sure of the box.
+    unsure = conf["lookalike_box_score"] - 0.01
+    assert lookalike(_pass(recognizer, {}), vector, BOX, unsure, lookalikes, {**conf, "lookalike_sure_margin": margin}) is None
 
 
 def _highest_rank_allowed(references: int) -> int:

@@ -5,9 +5,13 @@ its lettering survives: the logo embedder (`knowyourband.embed`, docs/embedder.m
 glyph near its reference's. On its own, the nearest reference of a logo the catalogue does not
 hold is simply some other logo, so the box is named only when two independent signals agree:
 the embedding's nearest reference is clearly nearer than any other band's (`lookalike_margin`),
-and the crop's keypoint votes rank that same reference among their first `lookalike_rank`. The box
-itself must be one the detector is sure of: a line of a poster's filler text in a serif face looks
-like a plain-font logo to both signals.
+and the crop's keypoint votes rank that same reference among their first `lookalike_rank`. A
+motion-blurred print often leaves its crop no correct keypoint match at all; its glyph is then
+named on the embedding alone, but only when its nearest band leads every other band by far
+(`lookalike_sure_margin`): no logo of a band the catalogue lacks came that far ahead of the rest,
+among 1,000 references or among 100,000 (docs/engine.md). The box itself must be one the
+detector is sure of: a line of a poster's filler text in a serif face looks like a plain-font logo
+to both signals.
 """
 
 from __future__ import annotations
@@ -69,8 +73,9 @@ def outvoted(votes: np.ndarray, ref: int, rank: int, share: float) -> bool:
 def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lookalikes: LogoLookalikes,
               conf: dict) -> Detection | None:
     """The logo reference the glyph embedding `vector` (dim,) is nearest to, outlined by the detector's
-    `box` (4,) in the pass's pixels, when its margin and the pass's votes confirm it (module doc) and
-    the detector's `box_score` is at least `lookalike_box_score`.
+    `box` (4,) in the pass's pixels, when its margin and the pass's votes confirm it, or its margin
+    alone is `lookalike_sure_margin` (module doc), and the detector's `box_score` is at least
+    `lookalike_box_score`.
 
     The detection has no geometric inliers (0); its score is `lookalike_score`, the precision this
     evidence had on the benchmark."""
@@ -79,7 +84,8 @@ def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lo
     ref, _, margin = lookalikes.nearest(vector)
     if margin < conf["lookalike_margin"]:
         return None
-    if outvoted(p.votes, ref, conf["lookalike_rank"], conf["lookalike_rank_share"]):
+    if margin < conf["lookalike_sure_margin"] and outvoted(p.votes, ref, conf["lookalike_rank"],
+                                                          conf["lookalike_rank_share"]):
         return None
     x0, y0, x1, y1 = (float(v) for v in box)
     quad = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])

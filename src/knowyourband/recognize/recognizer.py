@@ -111,6 +111,12 @@ default_conf: dict[str, Any] = {
     # ... and in the first `lookalike_rank_share` of all references (at least the first): 5 of the
     # 1,275 the rule was chosen on; from 1,001 references on, that is the first 5 again.
     "lookalike_rank_share": 0.004,
+    # ... or with no vote when the margin is at least this: a blurred print's crop may match nothing.
+    # On the standard photos the highest margin of a logo of a band left out of the index was 0.227
+    # (0.184 and 0.107 among large-10k's and large-100k's distractor logos as well): 11 more logos
+    # named, all of the right band, one in a box too loose to count. Margins shrink as the catalogue
+    # grows, so the rule rarely fires in a large one (docs/engine.md).
+    "lookalike_sure_margin": 0.25,
     "lookalike_score": 0.98,
     # ... and only in a box the detector is sure of: on poster tiles it also boxes lines of filler
     # text, whose serif letters look like a plain-font logo (standard posters: 6 of 8 wrong
