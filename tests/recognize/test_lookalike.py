@@ -69,13 +69,14 @@ def test_a_band_far_ahead_of_every_other_is_named_without_votes(recognizer) -> N
     conf, lookalikes = recognizer.config, recognizer._lookalikes
     _, _, margin = lookalikes.nearest(vector)
     assert margin >= conf["lookalike_margin"]
-    found = lookalike(_pass(recognizer, {}), vector, BOX, 0.9, lookalikes, {**conf, "lookalike_sure_margin": margin})
+    at = {**conf, "lookalike_sure_margin": margin}
+    found = lookalike(_pass(recognizer, {}), vector, BOX, 0.9, lookalikes, at)
     assert found is not None and found.ref == ref and found.score == conf["lookalike_score"]
     above = {**conf, "lookalike_sure_margin": margin + 0.01}
     assert lookalike(_pass(recognizer, {}), vector, BOX, 0.9, lookalikes, above) is None
     # The detector must still be sure of the box.
     unsure = conf["lookalike_box_score"] - 0.01
-    assert lookalike(_pass(recognizer, {}), vector, BOX, unsure, lookalikes, {**conf, "lookalike_sure_margin": margin}) is None
+    assert lookalike(_pass(recognizer, {}), vector, BOX, unsure, lookalikes, at) is None
 
 
 def _highest_rank_allowed(references: int) -> int:
