@@ -57,13 +57,14 @@ def _split(glyphs: Glyphs, fraction: float, seed: int) -> tuple[np.ndarray, np.n
 
 
 @torch.no_grad()
-def _nearest_of_other_bands(net: EmbedNet, glyphs: Glyphs, refs: np.ndarray, count: int) -> np.ndarray:
-    """(len(refs), count) positions in `refs` of each reference's nearest references of other bands."""
+def _nearest_of_other_bands(net: EmbedNet, glyphs: Glyphs, refs: np.ndarray, bands: np.ndarray,
+                            count: int) -> np.ndarray:
+    """(len(refs), count) positions in `refs` of each reference's nearest references of other bands
+    (`bands`: the band of each of `refs`)."""
     net.eval()
     vectors = torch.cat([net(_tensor(glyphs.references[refs[i:i + 256]])) for i in range(0, len(refs), 256)])
     net.train()
     sims = (vectors @ vectors.T).numpy()
-    bands = np.array(glyphs.bands)[refs]
     sims[bands[:, None] == bands[None, :]] = -np.inf
     return np.argsort(-sims, axis=1)[:, :min(count, len(refs))]
 
@@ -156,7 +157,7 @@ def train_embedder(benches: list[Path | str], out: Path | str, config: EmbedTrai
     started, running, nearest = time.perf_counter(), [], None
     for step in range(1, cfg.steps + 1):
         if cfg.lookalikes and (step - 1) % cfg.refresh == 0:
-            nearest = _nearest_of_other_bands(net, glyphs, drawable, max(10, cfg.lookalikes))
+            nearest = _nearest_of_other_bands(net, glyphs, drawable, bands, max(10, cfg.lookalikes))
         refs = _draw(rng, drawable, bands, batch, cfg.lookalikes, nearest)
         views = np.array([rng.choice(views_of[int(r)]) for r in refs])
         photos = net(_tensor(glyphs.photos[views], rng.random(len(refs)) < 0.5))
