@@ -96,3 +96,19 @@ def test_a_bench_without_its_catalogue_is_refused(tmp_path: Path) -> None:
     (bench / "annotations.json").write_text(json.dumps({"images": [], "annotations": [], "catalog": None}))
     result = CliRunner().invoke(main, ["train", "embedder", "--bench", str(bench), "--out", str(tmp_path / "m.onnx")])
     assert result.exit_code == 1 and "names no catalogue" in result.output
+
+
+def test_glyphs_cut_by_two_worker_processes_are_those_cut_by_one(poster_bench: Path) -> None:
+    one, two = load_glyphs([poster_bench], seed=0), load_glyphs([poster_bench], seed=0, workers=2)
+    assert np.array_equal(one.photos, two.photos) and np.array_equal(one.labels, two.labels)
+    assert np.array_equal(one.references, two.references) and one.bands == two.bands
+
+
+@pytest.mark.parametrize("device, message", [("gpu0", "is not a torch device"), ("cuda", "sees no CUDA GPU")])
+def test_a_device_torch_cannot_train_on_is_refused(poster_bench: Path, tmp_path: Path, device: str,
+                                                   message: str) -> None:
+    if device == "cuda" and torch.cuda.is_available():
+        pytest.skip("this machine has a CUDA GPU")
+    result = CliRunner().invoke(main, ["train", "embedder", "--bench", str(poster_bench), "--out",
+                                       str(tmp_path / "m.onnx"), "--device", device, "--workers", "1"])
+    assert result.exit_code == 1 and message in result.output

@@ -82,15 +82,19 @@ def detector(benches: tuple[Path, ...], out: Path, epochs: int, seed: int, size:
               help="Weights to fine-tune (OUT.pt of an earlier run).")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
               help="Peak learning rate (one cycle).")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Processes cutting the glyphs out of the photos.")
+@click.option("--device", default="cpu", show_default=True,
+              help="torch device to train on, e.g. cuda; the model written is the same CPU ONNX graph.")
 @friendly_errors
 def embedder(benches: tuple[Path, ...], out: Path, steps: int, batch: int, seed: int, threads: int, lookalikes: int,
-             init: Path | None, lr: float) -> None:
+             init: Path | None, lr: float, workers: int, device: str) -> None:
     """Train the logo embedder on the logos KYB-Synth photos show and write it as an ONNX model."""
     _need_torch()
     from knowyourband.embed.train.fit import EmbedTrainConfig, train_embedder
 
     config = EmbedTrainConfig(steps=steps, batch=batch, seed=seed, threads=threads, lookalikes=lookalikes,
-                              init=str(init) if init else None, lr=lr)
+                              init=str(init) if init else None, lr=lr, workers=workers, device=device)
     history = train_embedder(list(benches), out, config, on_log=lambda row: click.echo(json.dumps(row)))
     click.echo(f"wrote {out} ({history['references']} references, {history['views']} views, "
                f"{history['final']['minutes']} min)")

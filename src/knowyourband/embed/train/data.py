@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -38,11 +40,31 @@ def _jittered(box: list[float], rng: np.random.Generator) -> list[float]:
     return [cx - w * sw / 2, cy - h * sh / 2, cx + w * sw / 2, cy + h * sh / 2]
 
 
-def load_glyphs(bench_dirs: list[Path | str], seed: int) -> Glyphs:
+def _reference(path: str) -> np.ndarray:
+    image = load_image(path)
+    return reference_glyph(reference_gray(image.rgb, image.alpha))
+
+
+def _views(job: tuple[Path, list[list[float]]]) -> list[np.ndarray | None]:
+    path, boxes = job
+    gray = cv2.cvtColor(load_image(path).rgb, cv2.COLOR_RGB2GRAY)
+    return [photo_glyph(gray, box) for box in boxes]
+
+
+def _mapped(func: Callable, jobs: list, workers: int) -> list:
+    if workers <= 1 or len(jobs) < 2:
+        return [func(job) for job in jobs]
+    # spawn, not fork: the parent may hold torch/OpenCV threads that a fork would copy half-alive.
+    with multiprocessing.get_context("spawn").Pool(workers, initializer=cv2.setNumThreads, initargs=(1,)) as pool:
+        return pool.map(func, jobs, chunksize=16)
+
+
+def load_glyphs(bench_dirs: list[Path | str], seed: int, workers: int = 1) -> Glyphs:
     """Every logo reference of the benchmarks' catalogues and JITTERS views of every logo their
-    photos show (the catalogue is the one `annotations.json` names)."""
+    photos show (the catalogue is the one `annotations.json` names). The boxes are drawn here, in
+    order, so `workers` processes cutting the pixels give the same glyphs as one."""
     rng = np.random.default_rng(seed)
-    refs, bands, photos, labels = [], [], [], []
+    ref_paths, bands, jobs, labels = [], [], [], []
     for bench_dir in bench_dirs:
         bench = load_benchmark(bench_dir)
         catalog = bench.info.get("catalog")
@@ -55,22 +77,28 @@ def load_glyphs(bench_dirs: list[Path | str], seed: int) -> Glyphs:
         for ref in source.references:
             if ref["kind"] != "logo":
                 continue
-            image = load_image(ref["image"])
-            position[ref["id"]] = len(refs)
-            refs.append(reference_glyph(reference_gray(image.rgb, image.alpha)))
+            position[ref["id"]] = len(ref_paths)
+            ref_paths.append(ref["image"])
             bands.append(f"{catalog_key}#{ref['band_id']}")
         for photo in bench.photos:
             logos = [o for o in photo.objects if o.kind == "logo" and o.reference_id in position]
             if not logos:
                 continue
-            gray = cv2.cvtColor(load_image(bench.path(photo)).rgb, cv2.COLOR_RGB2GRAY)
+            boxes, photo_labels = [], []
             for o in logos:
                 for j in range(JITTERS):
-                    glyph = photo_glyph(gray, o.box if j == 0 else _jittered(o.box, rng))
-                    if glyph is not None:
-                        photos.append(glyph)
-                        labels.append(position[o.reference_id])
-        log.info("%s: %d logo references, %d photographed views so far", bench_dir, len(refs), len(photos))
+                    boxes.append(o.box if j == 0 else _jittered(o.box, rng))
+                    photo_labels.append(position[o.reference_id])
+            jobs.append((bench.path(photo), boxes))
+            labels.append(photo_labels)
+    refs = _mapped(_reference, ref_paths, workers)
+    photos, kept = [], []
+    for views, photo_labels in zip(_mapped(_views, jobs, workers), labels):
+        for glyph, label in zip(views, photo_labels):
+            if glyph is not None:
+                photos.append(glyph)
+                kept.append(label)
+    log.info("%d logo references, %d photographed views", len(refs), len(photos))
     if not photos:
         raise KybError(f"{', '.join(map(str, bench_dirs))}: no photographed logos to train on")
-    return Glyphs(np.stack(refs), bands, np.stack(photos), np.asarray(labels, np.int64))
+    return Glyphs(np.stack(refs), bands, np.stack(photos), np.asarray(kept, np.int64))

@@ -39,13 +39,35 @@ class EmbedTrainConfig:
     lookalikes: int = 0  # drawn with each reference: this many of its nearest references of other bands
     refresh: int = 250  # steps between finding each reference's nearest ones again with the current weights
     init: str | None = None  # weights (OUT.pt of an earlier run) to fine-tune instead of starting afresh
+    workers: int = 1  # processes cutting the glyphs out of the photos (the glyphs are the same for any number)
+    device: str = "cpu"  # a torch device: "cuda" trains the same network on a GPU; the export is always CPU ONNX
 
 
-def _tensor(glyphs: np.ndarray, invert: np.ndarray | None = None) -> torch.Tensor:
-    x = glyphs.astype(np.float32)
-    if invert is not None:
-        x[invert] = 255.0 - x[invert]  # white-on-black prints of black-on-white references
-    return torch.from_numpy(x)[:, None]
+class _OnDevice:
+    """The glyphs as uint8 tensors on the training device, uploaded once: a step then only
+    indexes them, instead of copying numpy arrays across at every batch."""
+
+    def __init__(self, glyphs: Glyphs, device: torch.device) -> None:
+        self.device = device
+        self.references = torch.from_numpy(glyphs.references).to(device)
+        self.photos = torch.from_numpy(glyphs.photos).to(device)
+
+    def batch(self, which: torch.Tensor, positions: np.ndarray, invert: np.ndarray | None = None) -> torch.Tensor:
+        x = which[torch.from_numpy(np.asarray(positions)).to(self.device)].float()[:, None]
+        if invert is not None:
+            flip = torch.from_numpy(invert).to(self.device)[:, None, None, None]
+            x = torch.where(flip, 255.0 - x, x)  # white-on-black prints of black-on-white references
+        return x
+
+
+def _device(name: str) -> torch.device:
+    try:
+        device = torch.device(name)
+    except RuntimeError as exc:
+        raise KybError(f"{name!r} is not a torch device ({exc})") from exc
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise KybError(f"{name!r}: this torch build sees no CUDA GPU; train with the device 'cpu'")
+    return device
 
 
 def _split(glyphs: Glyphs, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -57,16 +79,16 @@ def _split(glyphs: Glyphs, fraction: float, seed: int) -> tuple[np.ndarray, np.n
 
 
 @torch.no_grad()
-def _nearest_of_other_bands(net: EmbedNet, glyphs: Glyphs, refs: np.ndarray, bands: np.ndarray,
+def _nearest_of_other_bands(net: EmbedNet, data: _OnDevice, refs: np.ndarray, bands: np.ndarray,
                             count: int) -> np.ndarray:
     """(len(refs), count) positions in `refs` of each reference's nearest references of other bands
     (`bands`: the band of each of `refs`)."""
     net.eval()
-    vectors = torch.cat([net(_tensor(glyphs.references[refs[i:i + 256]])) for i in range(0, len(refs), 256)])
+    vectors = torch.cat([net(data.batch(data.references, refs[i:i + 256])) for i in range(0, len(refs), 256)])
     net.train()
-    sims = (vectors @ vectors.T).numpy()
-    sims[bands[:, None] == bands[None, :]] = -np.inf
-    return np.argsort(-sims, axis=1)[:, :min(count, len(refs))]
+    band = torch.from_numpy(np.unique(bands, return_inverse=True)[1]).to(data.device)
+    sims = (vectors @ vectors.T).masked_fill_(band[:, None] == band[None, :], -torch.inf)
+    return sims.topk(min(count, len(refs)), dim=1).indices.cpu().numpy()
 
 
 def _draw(rng: np.random.Generator, refs: np.ndarray, bands: np.ndarray, batch: int, lookalikes: int,
@@ -88,17 +110,18 @@ def _draw(rng: np.random.Generator, refs: np.ndarray, bands: np.ndarray, batch: 
 
 
 @torch.no_grad()
-def validate(net: EmbedNet, glyphs: Glyphs, val_refs: np.ndarray) -> dict:
+def validate(net: EmbedNet, glyphs: Glyphs, data: _OnDevice, val_refs: np.ndarray) -> dict:
     """Top-1 band accuracy of held-out bands' photographed views against every reference."""
     net.eval()
     if not len(val_refs):
         return {"val_top1": None, "val_views": 0}
-    refs = torch.cat([net(_tensor(glyphs.references[i:i + 256])) for i in range(0, len(glyphs.references), 256)])
+    everyone = np.arange(len(glyphs.references))
+    refs = torch.cat([net(data.batch(data.references, everyone[i:i + 256])) for i in range(0, len(everyone), 256)])
     views = np.nonzero(np.isin(glyphs.labels, val_refs))[0]
     right = 0
     for start in range(0, len(views), 256):
         batch = views[start:start + 256]
-        best = (net(_tensor(glyphs.photos[batch])) @ refs.T).argmax(1).numpy()
+        best = (net(data.batch(data.photos, batch)) @ refs.T).argmax(1).cpu().numpy()
         right += sum(glyphs.bands[b] == glyphs.bands[t] for b, t in zip(best, glyphs.labels[batch]))
     net.train()
     return {"val_top1": round(right / len(views), 4), "val_views": int(len(views))}
@@ -133,7 +156,8 @@ def train_embedder(benches: list[Path | str], out: Path | str, config: EmbedTrai
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
     rng = np.random.default_rng(cfg.seed)
-    glyphs = load_glyphs(benches, cfg.seed)
+    device = _device(cfg.device)  # before minutes of cutting glyphs
+    glyphs = load_glyphs(benches, cfg.seed, cfg.workers)
     train_refs, val_refs = _split(glyphs, cfg.val_fraction, cfg.seed)
     views_of = {int(r): np.nonzero(glyphs.labels == r)[0] for r in train_refs}
     drawable = np.array([r for r, v in views_of.items() if len(v)])
@@ -141,12 +165,14 @@ def train_embedder(benches: list[Path | str], out: Path | str, config: EmbedTrai
         raise KybError(f"{', '.join(map(str, benches))}: too few photographed logos to train on")
     batch = min(cfg.batch, len(drawable))
     bands = np.array(glyphs.bands)[drawable]
+    data = _OnDevice(glyphs, device)
     net = EmbedNet()
     if cfg.init:
         try:
-            net.load_state_dict(torch.load(cfg.init))
+            net.load_state_dict(torch.load(cfg.init, map_location="cpu"))
         except (RuntimeError, OSError, pickle.UnpicklingError) as exc:
             raise KybError(f"{cfg.init}: not the weights of a logo embedder run ({exc})") from exc
+    net.to(device)
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
     # Trained weights need no long warm-up.
     schedule = torch.optim.lr_scheduler.OneCycleLR(opt, cfg.lr, total_steps=cfg.steps,
@@ -157,29 +183,30 @@ def train_embedder(benches: list[Path | str], out: Path | str, config: EmbedTrai
     started, running, nearest = time.perf_counter(), [], None
     for step in range(1, cfg.steps + 1):
         if cfg.lookalikes and (step - 1) % cfg.refresh == 0:
-            nearest = _nearest_of_other_bands(net, glyphs, drawable, bands, max(10, cfg.lookalikes))
+            nearest = _nearest_of_other_bands(net, data, drawable, bands, max(10, cfg.lookalikes))
         refs = _draw(rng, drawable, bands, batch, cfg.lookalikes, nearest)
         views = np.array([rng.choice(views_of[int(r)]) for r in refs])
-        photos = net(_tensor(glyphs.photos[views], rng.random(len(refs)) < 0.5))
-        references = net(_tensor(glyphs.references[refs]))
+        photos = net(data.batch(data.photos, views, rng.random(len(refs)) < 0.5))
+        references = net(data.batch(data.references, refs))
         logits = photos @ references.T / cfg.temperature
-        target = torch.arange(len(refs))
+        target = torch.arange(len(refs), device=device)
         loss = (F.cross_entropy(logits, target) + F.cross_entropy(logits.T, target)) / 2
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         schedule.step()
-        running.append(loss.item())
+        running.append(loss.detach())  # read back only when logged: a read per step would stall a GPU
         if step % 250 == 0 or step == cfg.steps:
-            row = {"step": step, "loss": round(float(np.mean(running)), 4),
+            row = {"step": step, "loss": round(float(torch.stack(running).mean()), 4),
                    "minutes": round((time.perf_counter() - started) / 60, 2)}
             if step == cfg.steps:
-                row.update(validate(net, glyphs, val_refs))
+                row.update(validate(net, glyphs, data, val_refs))
             running = []
             history["log"].append(row)
             log.info("step %d/%d %s", step, cfg.steps, row)
             if on_log is not None:
                 on_log(row)
+    net.cpu()
     torch.save(net.state_dict(), out.with_suffix(".pt"))
     export_onnx(net, out, {"seed": str(cfg.seed), "steps": str(cfg.steps)})
     history["final"] = history["log"][-1]
