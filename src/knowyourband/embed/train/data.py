@@ -6,7 +6,6 @@ import logging
 import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import cv2
 import numpy as np
@@ -51,12 +50,14 @@ def _views(job: tuple[Path, list[list[float]]]) -> list[np.ndarray | None]:
     return [photo_glyph(gray, box) for box in boxes]
 
 
-def _mapped(func: Callable, jobs: list, workers: int) -> list:
-    if workers <= 1 or len(jobs) < 2:
-        return [func(job) for job in jobs]
+def _cut(ref_paths: list[str], jobs: list[tuple[Path, list[list[float]]]],
+         workers: int) -> tuple[list[np.ndarray], list[list[np.ndarray | None]]]:
+    """The reference glyphs and each photo's views, by `workers` processes."""
+    if workers <= 1:
+        return [_reference(p) for p in ref_paths], [_views(job) for job in jobs]
     # spawn, not fork: the parent may hold torch/OpenCV threads that a fork would copy half-alive.
     with multiprocessing.get_context("spawn").Pool(workers, initializer=cv2.setNumThreads, initargs=(1,)) as pool:
-        return pool.map(func, jobs, chunksize=16)
+        return pool.map(_reference, ref_paths, chunksize=16), pool.map(_views, jobs, chunksize=16)
 
 
 def load_glyphs(bench_dirs: list[Path | str], seed: int, workers: int = 1) -> Glyphs:
@@ -91,9 +92,9 @@ def load_glyphs(bench_dirs: list[Path | str], seed: int, workers: int = 1) -> Gl
                     photo_labels.append(position[o.reference_id])
             jobs.append((bench.path(photo), boxes))
             labels.append(photo_labels)
-    refs = _mapped(_reference, ref_paths, workers)
+    refs, views_of_photos = _cut(ref_paths, jobs, workers)
     photos, kept = [], []
-    for views, photo_labels in zip(_mapped(_views, jobs, workers), labels):
+    for views, photo_labels in zip(views_of_photos, labels):
         for glyph, label in zip(views, photo_labels):
             if glyph is not None:
                 photos.append(glyph)
