@@ -6,13 +6,14 @@ import json
 import shutil
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from knowyourband.embed import reference_glyph
 from knowyourband.features import Features, reference_gray
 from knowyourband.imageio import load_image
 from knowyourband.recognize import Recognizer
-from knowyourband.recognize.lookalike import lookalike, outvoted
+from knowyourband.recognize.lookalike import lookalike, outvoted, refit
 from knowyourband.recognize.recognizer import Pass
 from knowyourband.verify.vote import Matches
 
@@ -111,3 +112,25 @@ def test_embeddings_of_another_embedder_model_are_not_used(engine_index: Path, t
     recognizer = Recognizer.open(copy)
     assert recognizer._lookalikes is None and "another embedder model" in caplog.text
     assert Recognizer.open(engine_index)._lookalikes is not None
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    return w * h / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h)
+
+
+def test_a_lookalikes_outline_drops_the_line_of_text_its_box_also_held(recognizer) -> None:
+    ref, vector = _logo(recognizer)
+    image = load_image(recognizer.index.catalog.reference(int(recognizer.index.locals.refs["id"][ref])).image)
+    logo = reference_gray(image.rgb, image.alpha)
+    gray = np.full((300, 400), 255, np.uint8)
+    x0, y0, x1, y1 = BOX.astype(int)
+    gray[y0:y1, x0:x1] = cv2.resize(logo, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA)
+    cv2.putText(gray, "TICKETS AT THE DOOR", (x0, y1 + 35), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 0, 2)
+    loose = np.array([x0, y0, x1, y1 + 56.0])  # the detector boxed the text line too
+    gain = recognizer.config["lookalike_refit_gain"]
+    fitted = refit(gray, loose, recognizer._embedder, vector, gain)
+    assert _iou(loose, BOX) < 0.5 <= _iou(fitted, BOX)
+    assert np.array_equal(refit(gray, BOX, recognizer._embedder, vector, gain), BOX)  # a true box stays
+    assert np.array_equal(refit(gray, loose, recognizer._embedder, vector, 2.0), loose)  # no view gains 2.0

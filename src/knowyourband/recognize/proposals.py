@@ -24,7 +24,7 @@ from knowyourband.index import Index
 from knowyourband.index.locals import KINDS
 from knowyourband.recognize.agreement import box_agreement
 from knowyourband.recognize.detections import Detection, covered, quad_box
-from knowyourband.recognize.lookalike import LogoLookalikes, lookalike
+from knowyourband.recognize.lookalike import LogoLookalikes, box_quad, lookalike, refit
 
 if TYPE_CHECKING:
     from knowyourband.recognize.recognizer import Pass
@@ -141,6 +141,9 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
                 glyph = photo_glyph(gray, box)
                 if glyph is not None:
                     agreed = lookalike(p, embedder.embed(glyph[None])[0], crop_box, proposal.score, lookalikes, conf)
+                if agreed is not None:
+                    fitted = refit(gray, box, embedder, lookalikes.vector(agreed.ref), conf["lookalike_refit_gain"])
+                    agreed.quad = box_quad((fitted - np.tile(origin, 2)) * enlarge)
             # Its score is fixed (the precision this evidence had); the one threshold still applies.
             named = [agreed] if agreed is not None and agreed.score >= conf["min_score"] else []
         for d in named:
