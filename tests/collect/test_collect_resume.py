@@ -58,11 +58,18 @@ def test_kill_minus_9_then_resume(replay: ReplayServer, tmp_path: Path) -> None:
     assert {"ma-logo-141", "ma-cover-618"} <= {r["id"] for r in source.references}
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    # A non-interactive shell starts background jobs with SIGINT ignored and a child inherits that:
+    # under a test run started that way the collector would ignore Ctrl-C. Give it a terminal's default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_saves_a_partial_catalogue_then_resumes(replay: ReplayServer, tmp_path: Path) -> None:
     out = tmp_path / "X"
     hanging = "/albums/view/id/618"
     replay.hang_paths.add(hanging)
-    process = subprocess.Popen(_command(replay, out, "141"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(_command(replay, out, "141"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               preexec_fn=_ctrl_c_as_in_a_terminal)
     deadline = time.monotonic() + 60
     while hanging not in replay.log and time.monotonic() < deadline:
         time.sleep(0.05)
