@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from knowyourband.embed import reference_glyph
+from knowyourband.evaluate.metrics import iou
 from knowyourband.features import Features, reference_gray
 from knowyourband.imageio import load_image
 from knowyourband.recognize import Recognizer
@@ -114,12 +115,6 @@ def test_embeddings_of_another_embedder_model_are_not_used(engine_index: Path, t
     assert Recognizer.open(engine_index)._lookalikes is not None
 
 
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
-    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    return w * h / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - w * h)
-
-
 def test_a_lookalikes_outline_drops_the_line_of_text_its_box_also_held(recognizer) -> None:
     ref, vector = _logo(recognizer)
     image = load_image(recognizer.index.catalog.reference(int(recognizer.index.locals.refs["id"][ref])).image)
@@ -131,6 +126,6 @@ def test_a_lookalikes_outline_drops_the_line_of_text_its_box_also_held(recognize
     loose = np.array([x0, y0, x1, y1 + 56.0])  # the detector boxed the text line too
     gain = recognizer.config["lookalike_refit_gain"]
     fitted = refit(gray, loose, recognizer._embedder, vector, gain)
-    assert _iou(loose, BOX) < 0.5 <= _iou(fitted, BOX)
+    assert iou(loose, BOX) < 0.5 <= iou(fitted, BOX)
     assert np.array_equal(refit(gray, BOX, recognizer._embedder, vector, gain), BOX)  # a true box stays
     assert np.array_equal(refit(gray, loose, recognizer._embedder, vector, 2.0), loose)  # no view gains 2.0

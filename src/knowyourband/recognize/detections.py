@@ -95,6 +95,12 @@ def quad_area(quad: np.ndarray) -> float:
     return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
 
 
+def box_quad(box: np.ndarray) -> np.ndarray:
+    """The (4, 2) outline of an axis-aligned x0, y0, x1, y1 box (the inverse of `quad_box`)."""
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+
+
 def quad_box(quad: np.ndarray) -> np.ndarray:
     """The (4,) x0, y0, x1, y1 bounding box of a (4, 2) quad."""
     return np.concatenate([quad.min(axis=0), quad.max(axis=0)])

@@ -23,7 +23,7 @@ import numpy as np
 
 from knowyourband.catalog import Catalog
 from knowyourband.embed import Embedder, photo_glyph
-from knowyourband.recognize.detections import Detection
+from knowyourband.recognize.detections import Detection, box_quad
 
 if TYPE_CHECKING:
     from knowyourband.recognize.recognizer import Pass
@@ -94,12 +94,6 @@ def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lo
         return None
     return Detection(ref, box_quad(box), 0, 0.0, np.zeros(0, np.int32), np.zeros((0, 2), np.float32), "lookalike",
                      score=conf["lookalike_score"])
-
-
-def box_quad(box: np.ndarray) -> np.ndarray:
-    """The outline (4, 2) of an axis-aligned box [x0, y0, x1, y1]."""
-    x0, y0, x1, y1 = (float(v) for v in box)
-    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
 
 
 def refit_views(box: np.ndarray) -> np.ndarray:

@@ -23,8 +23,8 @@ from knowyourband.features import FeatureConfig, Features, extract, stretch
 from knowyourband.index import Index
 from knowyourband.index.locals import KINDS
 from knowyourband.recognize.agreement import box_agreement
-from knowyourband.recognize.detections import Detection, covered, quad_box
-from knowyourband.recognize.lookalike import LogoLookalikes, box_quad, lookalike, refit
+from knowyourband.recognize.detections import Detection, box_quad, covered, quad_box
+from knowyourband.recognize.lookalike import LogoLookalikes, lookalike, refit
 
 if TYPE_CHECKING:
     from knowyourband.recognize.recognizer import Pass
