@@ -52,6 +52,24 @@ def test_describe_max_bounds_the_keypoints_described_and_changes_nothing_below_i
     assert np.array_equal(plain.keypoints, same.keypoints) and np.array_equal(plain.descriptors, same.descriptors)
 
 
+def test_without_the_fine_octave_the_coarser_keypoints_stay_in_the_input_pixels() -> None:
+    img = pattern(5, 800, 600)
+    everything = FeatureConfig(max_keypoints=100_000)
+    fine = extract(img, everything)
+    coarse = extract(img, FeatureConfig(max_keypoints=100_000, fine_octave=False))
+    assert 0 < len(coarse) < 0.7 * len(fine)
+    assert coarse.keypoints[:, 2].min() > 1.5 * fine.keypoints[:, 2].min(), "nothing as fine as the doubled octave"
+    # The keypoints found are the full extraction's coarser ones, at the same places and sizes.
+    dist = np.linalg.norm(coarse.keypoints[:, None, :2] - fine.keypoints[None, :, :2], axis=2)
+    nearest = dist.argmin(axis=1)
+    ratio = coarse.keypoints[:, 2] / fine.keypoints[nearest, 2]
+    same = (dist.min(axis=1) < 2.0) & (np.abs(np.log2(ratio)) < 0.35)
+    assert same.mean() > 0.6
+    capped = extract(img, FeatureConfig(max_keypoints=150, fine_octave=False))
+    quarters = (capped.keypoints[:, 0] > 400).astype(int) + 2 * (capped.keypoints[:, 1] > 300)
+    assert len(capped) == 150 and np.bincount(quarters, minlength=4).min() >= 15
+
+
 def test_inverted_polarity_matches_the_inverted_image() -> None:
     img = pattern(2)
     a = extract(img)

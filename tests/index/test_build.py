@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,26 @@ def test_add_grows_without_rebuild(built: Path, tmp_path: Path) -> None:
     assert kp[:, 0].max() <= 640 and kp[:, 1].max() <= 220
     # Adding the same source again adds nothing.
     assert add(built, more, workers=1).added == 0
+
+
+def test_add_describes_new_references_as_the_index_was_built(built: Path, tmp_path: Path) -> None:
+    assert json.loads((built / "manifest.json").read_text())["features"]["reference"]["fine_octave"] is False
+    older = tmp_path / "older"
+    shutil.copytree(built, older)
+    # An index built before the setting existed had SIFT's doubled first octave, the default.
+    manifest = json.loads((older / "manifest.json").read_text())
+    del manifest["features"]["reference"]["fine_octave"]
+    (older / "manifest.json").write_text(json.dumps(manifest))
+    more = write_catalog(tmp_path / "more", logos=1, covers=0, seed=5, prefix="x")
+
+    def smallest_new_keypoint(index_dir: Path) -> float:
+        add(index_dir, more, workers=1)
+        index = Index.open(index_dir)
+        row = np.nonzero(index.locals.refs["id"] == index.catalog.reference_by_key("xlogo0").id)[0][0]
+        start, count = index.locals.refs["start"][row], index.locals.refs["count"][row]
+        return float(index.locals.keypoints(np.arange(start, start + count))[:, 2].min())
+
+    assert smallest_new_keypoint(older) < 0.75 * smallest_new_keypoint(built)
 
 
 def test_logo_references_get_embeddings_and_covers_none(built: Path) -> None:

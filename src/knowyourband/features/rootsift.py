@@ -22,6 +22,9 @@ class FeatureConfig:
     # If set, SIFT describes only this many keypoints, the strongest, and the cap is spread among them.
     # A photo of gravel or fabric yields 40,000-100,000 keypoints; describing them all took up to 0.9 s.
     describe_max: int = 0
+    # OpenCV's SIFT doubles the image for its first octave, which is most of its cost. False halves
+    # the image first, so that octave is the image's own resolution: nothing finer than it is found.
+    fine_octave: bool = True
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -94,18 +97,19 @@ def stretch(gray: np.ndarray, low: float = 1.0, high: float = 99.0) -> np.ndarra
     return cv2.LUT(gray, lut)
 
 
-def _spread(keypoints: list, limit: int, width: int, height: int, cells: int) -> np.ndarray:
+def _spread(keypoints: list, limit: int, width: int, height: int, cells: int, unit: float = 1.0) -> np.ndarray:
     """Indices of at most `limit` keypoints, shared fairly among image cells and scales.
 
     Groups are (cell, octave of the keypoint size); groups take turns giving their strongest
     remaining keypoint. Coarse keypoints are rare and weak but they are the only ones a reference
     shares with its tiny copy on a poster, so a plain top-N by response would drop exactly them.
+    `unit` is the size of one of the keypoints' pixels in the pixels whose octaves are counted.
     """
     n = len(keypoints)
     if n <= limit:
         return np.arange(n)
     pts = np.array([k.pt for k in keypoints], dtype=np.float32)
-    size = np.array([k.size for k in keypoints], dtype=np.float32)
+    size = np.array([k.size for k in keypoints], dtype=np.float32) * unit
     response = np.array([k.response for k in keypoints], dtype=np.float32)
     cx = np.minimum((pts[:, 0] * cells / max(width, 1)).astype(int), cells - 1)
     cy = np.minimum((pts[:, 1] * cells / max(height, 1)).astype(int), cells - 1)
@@ -135,14 +139,19 @@ def extract(gray: np.ndarray, config: FeatureConfig = FeatureConfig()) -> Featur
     work = gray
     if scale < 1.0:
         work = cv2.resize(gray, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+    unit = 1.0
+    if not config.fine_octave:
+        work = cv2.resize(work, (max(1, work.shape[1] // 2), max(1, work.shape[0] // 2)),
+                          interpolation=cv2.INTER_AREA)
+        unit = 2.0
     sift = cv2.SIFT_create(nfeatures=config.describe_max, contrastThreshold=config.contrast_threshold)
     # Describing every keypoint and keeping the capped set afterwards builds the scale-space pyramid
     # once; detect() then compute() on the kept ones builds it twice and was 20-25 % slower in all.
     keypoints, descriptors = sift.detectAndCompute(work, None)
     if not keypoints:
         return Features(np.zeros((0, 4), np.float32), np.zeros((0, 128), np.float32), width, height)
-    keep = _spread(keypoints, config.max_keypoints, work.shape[1], work.shape[0], config.spread_cells)
+    keep = _spread(keypoints, config.max_keypoints, work.shape[1], work.shape[0], config.spread_cells, unit)
     keypoints, descriptors = [keypoints[i] for i in keep], descriptors[keep]
     kp = np.array([(k.pt[0], k.pt[1], k.size, k.angle) for k in keypoints], dtype=np.float32)
-    kp[:, :3] /= scale
+    kp[:, :3] *= unit / scale
     return Features(kp, rootsift(descriptors), width, height)

@@ -10,7 +10,6 @@ import numpy as np
 
 from knowyourband.catalog import Catalog
 from knowyourband.errors import CatalogError, IndexFormatError
-from knowyourband.features import FeatureConfig
 from knowyourband.index import covers, embeddings, vectors
 from knowyourband.index.locals import KINDS, LocalStore
 from knowyourband.index.manifest import read_manifest
@@ -57,10 +56,6 @@ class Index:
     @property
     def media(self) -> Path:
         return self.path / MEDIA
-
-    @property
-    def reference_config(self) -> FeatureConfig:
-        return FeatureConfig(**self.manifest["features"]["reference"])
 
     def kinds(self) -> np.ndarray:
         """(R,) str kind of each reference position."""
