@@ -42,6 +42,11 @@ default_conf: dict[str, Any] = {
     # all). A textured photo yields 40,000-100,000 and describing them all took up to 0.9 s; 3 changed
     # no object on the standard benchmark. Not for crops: there it cost two objects and saved little.
     "describe_factor": 3,
+    # SIFT's first octave on the photo doubled (OpenCV's default). Off, SIFT starts at the working
+    # size: a quarter of the pixels to build the pyramid on and about half the keypoints to search,
+    # and the 2-3 px details it loses are what a poster's closer look (its own crops, doubled) finds.
+    # Standard benchmark: p50 697 -> 308 ms, the same objects named within 2, 16 -> 9 wrong.
+    "fine_octave": False,
     "stretch": True,  # spread the photo's gray levels first (low-light photos keep their keypoints)
     "k": 6,  # neighbours per query descriptor; the last one is the density reference
     "nprobe": 8,  # inverted lists visited per query descriptor
@@ -341,7 +346,8 @@ class Recognizer:
     def photo_features(self, gray: np.ndarray) -> Features:
         c = self.config
         return extract(gray, FeatureConfig(c["max_side"], c["max_keypoints"], c["contrast_threshold"],
-                                           describe_max=c["describe_factor"] * c["max_keypoints"]))
+                                           describe_max=c["describe_factor"] * c["max_keypoints"],
+                                           fine_octave=c["fine_octave"]))
 
     def search_and_verify(self, feats: Features, conf: dict[str, Any] | None = None) -> Pass:
         """One pass over a photo's (or a crop's) features: search, votes, shortlist, verification."""
