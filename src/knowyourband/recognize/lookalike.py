@@ -97,12 +97,12 @@ def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lo
 
 
 def refit_views(box: np.ndarray) -> np.ndarray:
-    """(V, 4) the box itself first, then the parts and the enlargement of it a detector's box is
-    often off by: a 55 % or 70 % strip at each side (the box also held a line of text beside the
-    logo) and the box grown by 30 % (it cut the logo)."""
+    """(V, 4) the parts and the enlargement of a box that a detector's box is often off by: a 55 % or
+    70 % strip at each side (the box also held a line of text beside the logo) and the box grown by
+    30 % (it cut the logo)."""
     x0, y0, x1, y1 = (float(v) for v in box)
     w, h, cx, cy = x1 - x0, y1 - y0, (x0 + x1) / 2, (y0 + y1) / 2
-    views = [[x0, y0, x1, y1]]
+    views = []
     for f in (0.55, 0.7):
         views += [[x0, y0, x1, y0 + f * h], [x0, y1 - f * h, x1, y1],
                   [x0, y0, x0 + f * w, y1], [x1 - f * w, y0, x1, y1]]
@@ -110,16 +110,19 @@ def refit_views(box: np.ndarray) -> np.ndarray:
     return np.array(views)
 
 
-def refit(gray: np.ndarray, box: np.ndarray, embedder: Embedder, reference: np.ndarray, gain: float) -> np.ndarray:
+def refit(gray: np.ndarray, box: np.ndarray, own: np.ndarray, embedder: Embedder, reference: np.ndarray,
+          gain: float) -> np.ndarray:
     """The outline of a named lookalike: of `refit_views(box)` (pixels of `gray`), the one whose glyph
-    is nearest the named reference's embedding `reference`, if it is nearer than the box's own by at
-    least `gain`; else the box. Six of the 101 lookalikes on the standard photos named the right band
-    in a box too loose for IoU 0.5 with the logo, three of them twice its height."""
+    is nearest the named reference's embedding `reference`, if it is nearer than the box's own glyph
+    (embedding `own`, which naming it already made) by at least `gain`; else the box. Six of the 101
+    lookalikes on the standard photos named the right band in a box too loose for IoU 0.5 with the
+    logo, three of them twice its height."""
+    box = np.asarray(box, dtype=np.float64)
     views = refit_views(box)
     glyphs = [photo_glyph(gray, v) for v in views]
     kept = [i for i, g in enumerate(glyphs) if g is not None]
-    if not kept or kept[0] != 0:
-        return np.asarray(box, dtype=np.float64)
+    if not kept:
+        return box
     sims = embedder.embed(np.stack([glyphs[i] for i in kept])) @ reference
     best = int(np.argmax(sims))
-    return views[kept[best]] if sims[best] >= sims[0] + gain else np.asarray(box, dtype=np.float64)
+    return views[kept[best]] if sims[best] >= float(own @ reference) + gain else box

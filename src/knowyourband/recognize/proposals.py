@@ -140,10 +140,12 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
             if agreed is None and proposal.kind == "logo" and embedder is not None and lookalikes is not None:
                 glyph = photo_glyph(gray, box)
                 if glyph is not None:
-                    agreed = lookalike(p, embedder.embed(glyph[None])[0], crop_box, proposal.score, lookalikes, conf)
-                if agreed is not None:
-                    fitted = refit(gray, box, embedder, lookalikes.vector(agreed.ref), conf["lookalike_refit_gain"])
-                    agreed.quad = box_quad((fitted - np.tile(origin, 2)) * enlarge)
+                    vector = embedder.embed(glyph[None])[0]
+                    agreed = lookalike(p, vector, crop_box, proposal.score, lookalikes, conf)
+                    if agreed is not None:
+                        fitted = refit(gray, box, vector, embedder, lookalikes.vector(agreed.ref),
+                                       conf["lookalike_refit_gain"])
+                        agreed.quad = box_quad((fitted - np.tile(origin, 2)) * enlarge)
             # Its score is fixed (the precision this evidence had); the one threshold still applies.
             named = [agreed] if agreed is not None and agreed.score >= conf["min_score"] else []
         for d in named:
