@@ -76,3 +76,23 @@ def test_a_cover_the_detector_boxed_wins_over_its_logo_even_when_all_its_inliers
     logo.boxed = True  # the detector boxed both: the inliers decide again
     kept, _ = resolve([logo, cover], 0.5, 8)
     assert [d.ref for d in kept] == [1]
+
+
+def test_a_cover_placed_through_a_poster_logo_does_not_push_out_the_logos_around_it():
+    # On a poster a band's logo also matches its album cover, whose outline then spreads over the
+    # neighbouring logos. Beating a neighbour must not let the cover past the logo its points lie on.
+    neighbour = _detection(1, _square(10, 150, 30), _grid(10, 150, 30, 4), score=0.97)
+    logo = _detection(2, _square(60, 60, 60), _grid(60, 60, 60, 5), score=0.85)
+    cover = _detection(3, _square(0, 0, 200), _grid(62, 62, 56, 6), score=0.45)  # all 36 inliers on the logo
+    kept, rivals = resolve([neighbour, logo, cover], 0.5, 8)
+    assert sorted(d.ref for d in kept) == [1, 2]
+    assert [d.ref for d in rivals[[d.ref for d in kept].index(2)]] == [3]
+
+
+def test_a_cover_seen_whole_replaces_every_logo_printed_on_it():
+    band = _detection(1, _square(20, 20, 40), _grid(20, 20, 40, 5), score=0.95)
+    title = _detection(2, _square(120, 120, 40), _grid(120, 120, 40, 5), score=0.9)
+    cover = _detection(3, _square(0, 0, 200), np.vstack([_grid(20, 20, 40, 5), _grid(0, 0, 200, 8)]), score=0.8)
+    kept, rivals = resolve([band, title, cover], 0.5, 8)
+    assert [d.ref for d in kept] == [3]
+    assert sorted(d.ref for d in rivals[0]) == [1, 2]

@@ -139,35 +139,45 @@ def resolve(detections: list[Detection], max_overlap: float,
     lie mostly inside a kept one (a logo printed on a detected cover is part of that cover).
 
     When one of two overlapping detections lies inside the other (a band's logo printed on its album
-    cover), the evidence decides, not the score: the logo's inliers are denser, so it usually scores
-    higher. The larger one wins when at least `min_inliers` of its own inliers lie outside the smaller
-    one: the photo shows more of it than the print; or when the learned detector boxed it (`boxed`)
-    and not the smaller one. Otherwise its big outline hangs on the smaller one's points alone (a photo
-    of the logo "matches" the cover it is printed on) and the smaller wins.
-    Returns the kept detections and, per kept index, the rivals dropped in its favour.
+    cover), the evidence decides, not the score (`_takes`). A detection is judged against every
+    kept one it collides with, and it must win against all of them to replace them: a cover placed
+    through the logo on a poster spreads its outline over the neighbouring logos too, and beating
+    one of those must not let it past the logo its points lie on.
+    Returns the kept detections and, per kept index, the rivals dropped in their favour.
     """
     kept: list[Detection] = []
     rivals: list[list[Detection]] = []
     for d in sorted(detections, key=lambda d: (-d.score, -d.inliers)):
-        hit = next((i for i, k in enumerate(kept)
-                    if overlap(k.quad, d.quad) > max_overlap or _inside(k.quad, d.points) >= 0.7), None)
-        if hit is None:
+        hits = [i for i, k in enumerate(kept)
+                if overlap(k.quad, d.quad) > max_overlap or _inside(k.quad, d.points) >= 0.7]
+        if not hits:
             kept.append(d)
             rivals.append([])
             continue
-        k = kept[hit]
-        small, large = (d, k) if quad_area(d.quad) < quad_area(k.quad) else (k, d)
-        winner = k
-        if quad_area(small.quad) < 0.5 * quad_area(large.quad):
-            outside = int((~geometry.inside_convex(small.quad, large.points.astype(np.float64))).sum())
-            # A blurred cover may match only through the sharp logo printed on it; the detector's
-            # box of a cover there says the photo shows the cover, not the logo alone.
-            vouched = large.boxed and not small.boxed
-            winner = large if outside >= min_inliers or vouched else small
-        if winner is d:
-            kept[hit] = d
-            rivals[hit] = [k] + rivals[hit]
-        else:
-            rivals[hit].append(d)
+        beaten_by = next((i for i in hits if not _takes(d, kept[i], min_inliers)), None)
+        if beaten_by is not None:
+            rivals[beaten_by].append(d)
+            continue
+        first = hits[0]
+        absorbed = [r for i in hits for r in [kept[i], *rivals[i]]]
+        for i in reversed(hits[1:]):
+            del kept[i], rivals[i]
+        kept[first], rivals[first] = d, absorbed
     order = sorted(range(len(kept)), key=lambda i: (-kept[i].score, -kept[i].inliers))
     return [kept[i] for i in order], {n: rivals[i] for n, i in enumerate(order)}
+
+
+def _takes(d: Detection, k: Detection, min_inliers: int) -> bool:
+    """Whether `d` takes the region of the better-scored `k` it collides with. Only when one lies
+    inside the other (at most half its area) does the evidence overrule the score: the larger one
+    wins when at least `min_inliers` of its own inliers lie outside the smaller one (the photo shows
+    more of it than the print) or when the learned detector boxed it (`boxed`) and not the smaller
+    one (a blurred cover may match only through the sharp logo printed on it). Otherwise its big
+    outline hangs on the smaller one's points alone (a photo of a logo "matches" the cover it is
+    printed on) and the smaller one wins."""
+    small, large = (d, k) if quad_area(d.quad) < quad_area(k.quad) else (k, d)
+    if quad_area(small.quad) >= 0.5 * quad_area(large.quad):
+        return False
+    outside = int((~geometry.inside_convex(small.quad, large.points.astype(np.float64))).sum())
+    larger_wins = outside >= min_inliers or (large.boxed and not small.boxed)
+    return (large if larger_wins else small) is d
