@@ -10,6 +10,7 @@ import numpy as np
 from engine_scenes import background, logo_gray, paste, rect_quad
 from knowyourband.detect import Detection as Proposal
 from knowyourband.features import FeatureConfig
+from knowyourband.recognize import proposals
 from knowyourband.recognize.detections import Detection
 from knowyourband.recognize.proposals import crop_features, look_closer, mark_boxed, unexplained
 
@@ -126,3 +127,23 @@ def test_only_logo_boxes_search_for_inverted_prints(recognizer, engine_catalog: 
     look_closer(gray, [Proposal("logo", box, 0.9), Proposal("album", box, 0.8)], recognizer.config, search,
                 recognizer.index)
     assert polarity == [True, False]
+
+
+def test_only_crops_that_are_enlarged_keep_the_doubled_octave(recognizer, engine_catalog: Path, monkeypatch) -> None:
+    # Small prints live at the doubled octave's scales; a box already `proposal_side` px tall needs no
+    # enlargement, and SIFT's doubled octave on it would cost four times the pixels.
+    octaves = []
+    real = proposals.crop_features
+
+    def spy(gray, box, side, config, shrink=False):
+        octaves.append(config.fine_octave)
+        return real(gray, box, side, config, shrink)
+
+    monkeypatch.setattr(proposals, "crop_features", spy)
+    refs = recognizer.index.locals.refs
+    for width in (420, 110):  # 144 and 38 px tall
+        gray, truth = _small_logo_photo(engine_catalog, width)
+        found = look_closer(gray, [_proposal(truth)], recognizer.config, recognizer.search_and_verify,
+                            recognizer.index)
+        assert [recognizer.index.catalog.reference(int(refs["id"][d.ref])).key for d in found] == ["logo5"]
+    assert octaves == [False, True]

@@ -90,10 +90,11 @@ def crop_features(gray: np.ndarray, box: np.ndarray, side: int, config: FeatureC
     return feats, np.array([x0, y0], dtype=np.float64), enlarge
 
 
-def crop_feature_config(conf: dict) -> FeatureConfig:
-    """How a crop's features are extracted (enlarged crops stay as large as they were made)."""
+def crop_feature_config(conf: dict, fine_octave: bool = True) -> FeatureConfig:
+    """How a crop's features are extracted (enlarged crops stay as large as they were made), with or
+    without SIFT's doubled first octave."""
     return FeatureConfig(max_side=MAX_SIDE, max_keypoints=conf["proposal_keypoints"],
-                         contrast_threshold=conf["contrast_threshold"])
+                         contrast_threshold=conf["contrast_threshold"], fine_octave=fine_octave)
 
 
 def crop_search_conf(conf: dict, kind: str) -> dict:
@@ -124,12 +125,15 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
     `pool`: crops are independent, so they may run side by side (a crop's SIFT is too small to
     keep two cores busy on its own); results come back in proposal order either way.
     """
-    config = crop_feature_config(conf)
+    # Small prints live at the doubled octave's scales; a box large enough to need no enlargement is
+    # described without it, at a quarter of the cost.
+    fine, coarse = crop_feature_config(conf), crop_feature_config(conf, fine_octave=False)
     crop_conf, cover_conf = crop_search_conf(conf, "logo"), crop_search_conf(conf, "album")
 
     def one(proposal: Proposal) -> list[Detection]:
         box = np.asarray(proposal.box, dtype=np.float64) * scale
-        feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], config)
+        enlarged = min(box[2] - box[0], box[3] - box[1]) < conf["proposal_side"]
+        feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], fine if enlarged else coarse)
         if len(feats) < conf["agreement_inliers"]:
             return []
         p = search(feats, crop_conf if proposal.kind == "logo" else cover_conf)
