@@ -30,6 +30,8 @@ class LoadedImage:
     `width`/`height` are the upright size of the original file; when the pixels were
     decoded smaller (`max_side`), `scale` = pixel size / original size (≤ 1), so a box in
     pixel coordinates divides by `scale` to land in the original's coordinates.
+    `detail` (H', W', 3) uint8 is the same photo at up to `detail_side` px, when it was asked for
+    and the decode had those pixels anyway (see `load_image`); None otherwise.
     """
 
     rgb: np.ndarray
@@ -39,6 +41,7 @@ class LoadedImage:
     scale: float = 1.0
     format: str | None = None
     exif_orientation: int = 1
+    detail: np.ndarray | None = None
 
 
 def load_image(
@@ -46,12 +49,17 @@ def load_image(
     *,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     max_side: int | None = None,
+    detail_side: int | None = None,
 ) -> LoadedImage:
     """Decode `source` (a path, bytes or a binary file) into an upright 8-bit image.
 
     Refuses images over `max_pixels` before decoding their pixels. With `max_side`, the
     decoded pixels are reduced so the long side is at most `max_side` (JPEGs decode
     reduced directly, which is much faster than decoding full size and resizing).
+    With `detail_side` as well, the pixels decoded at full size on the way are also kept,
+    reduced to at most `detail_side`, as `detail`: exactly what decoding again with
+    `max_side=detail_side` would give, without the second decode. When the decode itself was
+    reduced (a JPEG over twice `max_side`), `detail` is None.
     Raises `ImageError` with a message a person understands for anything unreadable.
     """
     _register_heif()
@@ -60,7 +68,7 @@ def load_image(
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(stream)
-            return _decode(img, max_pixels=max_pixels, max_side=max_side)
+            return _decode(img, max_pixels=max_pixels, max_side=max_side, detail_side=detail_side)
     except ImageError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -82,7 +90,7 @@ def _open_stream(source: ImageSource) -> BinaryIO:
     return source
 
 
-def _decode(img: Image.Image, *, max_pixels: int, max_side: int | None) -> LoadedImage:
+def _decode(img: Image.Image, *, max_pixels: int, max_side: int | None, detail_side: int | None) -> LoadedImage:
     width, height = img.size
     if width * height > max_pixels:
         raise ImageError(
@@ -96,10 +104,14 @@ def _decode(img: Image.Image, *, max_pixels: int, max_side: int | None) -> Loade
         factor = max_side / max(width, height)
         img.draft("RGB", (int(width * factor) + 1, int(height * factor) + 1))
     img.load()
+    full_size = img.size == (width, height)
     img = ImageOps.exif_transpose(img)
     upright_w, upright_h = (height, width) if orientation in (5, 6, 7, 8) else (width, height)
     rgb, alpha = _to_rgb8(img)
+    detail = None
     if max_side and max(rgb.shape[:2]) > max_side:
+        if detail_side and full_size:
+            detail = rgb if max(rgb.shape[:2]) <= detail_side else _shrink(rgb, None, detail_side)[0]
         rgb, alpha = _shrink(rgb, alpha, max_side)
     return LoadedImage(
         rgb=rgb,
@@ -109,6 +121,7 @@ def _decode(img: Image.Image, *, max_pixels: int, max_side: int | None) -> Loade
         scale=rgb.shape[1] / upright_w,
         format=fmt,
         exif_orientation=orientation,
+        detail=detail,
     )
 
 

@@ -121,3 +121,32 @@ def test_max_side_decodes_smaller_and_reports_scale():
     assert max(img.rgb.shape[:2]) == 1000
     assert (img.width, img.height) == (4000, 3000)
     assert img.scale == pytest.approx(0.25)
+
+
+def _textured_image(width: int, height: int) -> Image.Image:
+    rng = np.random.default_rng(3)
+    return Image.fromarray(rng.integers(0, 256, (height // 8, width // 8, 3), dtype=np.uint8)).resize((width, height))
+
+
+@pytest.mark.parametrize("fmt,width,kept", [("JPEG", 2000, True), ("PNG", 3000, True), ("JPEG", 3000, False)])
+def test_the_detail_a_full_decode_had_anyway_is_kept(fmt, width, kept):
+    # A closer look wants the photo at up to 2560 px; when the decode for 1280 px went through the full
+    # pixels anyway, they are kept, exactly as a second decode would give them.
+    buf = io.BytesIO()
+    _textured_image(width, width * 3 // 4).save(buf, fmt)
+    data = buf.getvalue()
+    img = load_image(data, max_side=1280, detail_side=2560)
+    assert max(img.rgb.shape[:2]) == 1280
+    if kept:
+        assert np.array_equal(img.detail, load_image(data, max_side=2560).rgb)
+    else:  # a JPEG over twice the working side decodes reduced: the closer look decodes it again
+        assert img.detail is None
+    assert load_image(data, max_side=1280).detail is None  # only when asked for
+
+
+def test_kept_detail_of_an_exif_rotated_jpeg_is_upright():
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    img = load_image(_jpeg_bytes(_marked_image(2000, 1000), exif=exif.tobytes()), max_side=1280, detail_side=2560)
+    assert img.detail.shape == (2000, 1000, 3) and img.rgb.shape == (1280, 640, 3)
+    assert img.detail[5, 995, 0] > 200 and img.detail[5, 995, 1] < 60  # the red block is top-right

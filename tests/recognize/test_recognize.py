@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from pathlib import Path
 
 import numpy as np
 
 from engine_scenes import background, cover_rgb, drawing, logo_gray, paste, rect_quad, save
+from knowyourband.imageio import load_image
 
 
 def corner_error(found: list[list[float]], truth: np.ndarray) -> float:
@@ -112,3 +114,23 @@ def test_thread_safe_concurrent_calls(recognizer, engine_catalog: Path, tmp_path
     for t in threads:
         t.join()
     assert keys == [["cover0"]] * 2
+
+
+def test_the_closer_look_reads_the_same_detail_whether_kept_or_decoded_again(recognizer, tmp_path: Path) -> None:
+    # The 2000 px photo was decoded at full size on its way to the 1280 px working copy; keeping those
+    # pixels spares the closer look a second decode and changes none of them.
+    path = save(background(5, width=2000, height=1500), tmp_path / "big.jpg")
+    kept = load_image(path, max_side=1280, detail_side=2560)
+    plain = load_image(path, max_side=1280)
+    gray = recognizer.working_gray(kept.rgb)
+    from_kept, scale = recognizer._detail_gray(path, kept, gray)
+    decoded_again, scale_again = recognizer._detail_gray(path, plain, gray)
+    assert scale == scale_again == 2000 / 1280
+    assert np.array_equal(from_kept, decoded_again)
+
+    class OneWay(io.RawIOBase):  # an upload stream that cannot be rewound
+        def readable(self) -> bool:
+            return True
+
+    working, scale = recognizer._detail_gray(OneWay(), plain, gray)
+    assert working is gray and scale == 1.0

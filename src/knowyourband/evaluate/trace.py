@@ -44,7 +44,7 @@ def by_position(rec: Recognizer) -> list[Reference]:
 def first_pass(rec: Recognizer, path: Path) -> tuple[float, Pass]:
     """A photo's first pass (search and verification, before gates) and its working scale."""
     loaded = load_image(path, max_side=rec.config["max_side"])
-    return loaded.scale, rec.search_and_verify(rec.photo_features(rec.working_gray(loaded)))
+    return loaded.scale, rec.search_and_verify(rec.photo_features(rec.working_gray(loaded.rgb)))
 
 
 def names(d: Detection, reference: Reference, gt: GtObject, scale: float) -> bool:

@@ -265,8 +265,9 @@ class Recognizer:
         c = self.config
         t0 = time.perf_counter()
         timing: dict[str, float] = {}
-        loaded = image if isinstance(image, LoadedImage) else load_image(image, max_side=c["max_side"])
-        gray = self.working_gray(loaded)
+        loaded = image if isinstance(image, LoadedImage) else load_image(image, max_side=c["max_side"],
+                                                                         detail_side=c["proposal_max_side"])
+        gray = self.working_gray(loaded.rgb)
         timing["load"] = _ms(t0)
         t = time.perf_counter()
         feats = self.photo_features(gray)
@@ -328,23 +329,28 @@ class Recognizer:
                 named.append(d)
         return named
 
-    def working_gray(self, loaded: LoadedImage) -> np.ndarray:
-        """The gray photo features are extracted from: (H, W) uint8 at the working size, stretched."""
-        gray = cv2.cvtColor(loaded.rgb, cv2.COLOR_RGB2GRAY)
+    def working_gray(self, rgb: np.ndarray) -> np.ndarray:
+        """The gray photo features are extracted from: (H, W) uint8 of an (H, W, 3) RGB photo, stretched."""
+        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         return stretch(gray) if self.config["stretch"] else gray
 
     def _detail_gray(self, image: ImageSource | LoadedImage, loaded: LoadedImage,
                      gray: np.ndarray) -> tuple[np.ndarray, float]:
         """The gray photo at up to `proposal_max_side` for the closer look, and its pixels per working
-        pixel. Falls back to the working photo when the source cannot be read again."""
-        if loaded.scale >= 1.0 or isinstance(image, LoadedImage):
+        pixel: the pixels the first decode kept (`LoadedImage.detail`), or the source decoded again.
+        Falls back to the working photo when the source cannot be read again."""
+        if loaded.scale >= 1.0:
             return gray, 1.0
-        if hasattr(image, "seek"):
-            if not (hasattr(image, "seekable") and image.seekable()):
+        detail = loaded.detail
+        if detail is None:
+            if isinstance(image, LoadedImage):
                 return gray, 1.0
-            image.seek(0)
-        detail = load_image(image, max_side=self.config["proposal_max_side"])
-        return self.working_gray(detail), detail.rgb.shape[1] / loaded.rgb.shape[1]
+            if hasattr(image, "seek"):
+                if not (hasattr(image, "seekable") and image.seekable()):
+                    return gray, 1.0
+                image.seek(0)
+            detail = load_image(image, max_side=self.config["proposal_max_side"]).rgb
+        return self.working_gray(detail), detail.shape[1] / loaded.rgb.shape[1]
 
     def photo_features(self, gray: np.ndarray) -> Features:
         c = self.config
