@@ -169,7 +169,7 @@ def resolve(detections: list[Detection], max_overlap: float,
 
 def _takes(d: Detection, k: Detection, min_inliers: int) -> bool:
     """Whether `d` takes the region of the better-scored `k` it collides with. Only when one lies
-    inside the other (at most half its area) does the evidence overrule the score: the larger one
+    inside the other (less than half its area) does the evidence overrule the score: the larger one
     wins when at least `min_inliers` of its own inliers lie outside the smaller one (the photo shows
     more of it than the print) or when the learned detector boxed it (`boxed`) and not the smaller
     one (a blurred cover may match only through the sharp logo printed on it). Otherwise its big

@@ -90,8 +90,8 @@ default_conf: dict[str, Any] = {
     # its small logos are twice as large to the detector (detect/tiles.py); 0 turns tiles off.
     "tile_min_logos": 6,
     # A proposal's crop is enlarged until its short side is this many px. Only enlarged crops keep SIFT's
-    # doubled first octave (standard benchmark, larger boxes without it: closer look 308 -> 152 ms
-    # median, one more object named).
+    # doubled first octave. Larger boxes without it: closer look median 308 -> 152 ms at 1.3k references
+    # and 360 -> 183 ms at 10k; one more object named at 1.3k, four fewer at 10k (docs/engine.md).
     "proposal_side": 100,
     "proposal_max_side": 2560,  # crops come from the photo decoded at up to this long side
     "proposal_keypoints": 1500,
