@@ -81,10 +81,10 @@ def test_kyb_train_embedder_fine_tunes_with_lookalike_batches(poster_bench: Path
     common = ["train", "embedder", "--bench", str(poster_bench), "--steps", "2", "--batch", "4", "--threads", "1"]
     assert CliRunner().invoke(main, [*common, "--out", str(first)]).exit_code == 0
     result = CliRunner().invoke(main, [*common, "--out", str(second), "--init", str(first.with_suffix(".pt")),
-                                       "--lookalikes", "1", "--lr", "1e-4"])
+                                       "--lookalikes", "1", "--refresh", "1", "--lr", "1e-4"])
     assert result.exit_code == 0, result.output
     config = json.loads(second.with_suffix(".json").read_text())["config"]
-    assert config["lookalikes"] == 1 and config["init"] == str(first.with_suffix(".pt"))
+    assert config["lookalikes"] == 1 and config["refresh"] == 1 and config["init"] == str(first.with_suffix(".pt"))
     assert Embedder.open(second).model_id != Embedder.open(first).model_id
     result = CliRunner().invoke(main, [*common, "--out", str(second), "--init", str(first)])  # the ONNX file
     assert result.exit_code == 1 and "not the weights of a logo embedder run" in result.output

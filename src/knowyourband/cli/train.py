@@ -78,6 +78,8 @@ def detector(benches: tuple[Path, ...], out: Path, epochs: int, seed: int, size:
 @click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True, help="torch CPU threads.")
 @click.option("--lookalikes", type=click.IntRange(min=0), default=0, show_default=True,
               help="With each drawn reference, this many of its nearest references of other bands (0: random batches).")
+@click.option("--refresh", type=click.IntRange(min=1), default=250, show_default=True,
+              help="Steps between finding each reference's nearest ones again with the current weights (--lookalikes).")
 @click.option("--init", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Weights to fine-tune (OUT.pt of an earlier run).")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=2e-3, show_default=True,
@@ -88,13 +90,13 @@ def detector(benches: tuple[Path, ...], out: Path, epochs: int, seed: int, size:
               help="torch device to train on, e.g. cuda; the model written is the same CPU ONNX graph.")
 @friendly_errors
 def embedder(benches: tuple[Path, ...], out: Path, steps: int, batch: int, seed: int, threads: int, lookalikes: int,
-             init: Path | None, lr: float, workers: int, device: str) -> None:
+             refresh: int, init: Path | None, lr: float, workers: int, device: str) -> None:
     """Train the logo embedder on the logos KYB-Synth photos show and write it as an ONNX model."""
     _need_torch()
     from knowyourband.embed.train.fit import EmbedTrainConfig, train_embedder
 
     config = EmbedTrainConfig(steps=steps, batch=batch, seed=seed, threads=threads, lookalikes=lookalikes,
-                              init=str(init) if init else None, lr=lr, workers=workers, device=device)
+                              refresh=refresh, init=str(init) if init else None, lr=lr, workers=workers, device=device)
     history = train_embedder(list(benches), out, config, on_log=lambda row: click.echo(json.dumps(row)))
     click.echo(f"wrote {out} ({history['references']} references, {history['views']} views, "
                f"{history['final']['minutes']} min)")
