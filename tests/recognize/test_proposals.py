@@ -119,9 +119,9 @@ def test_only_logo_boxes_search_for_inverted_prints(recognizer, engine_catalog: 
     gray, truth = _small_logo_photo(engine_catalog, 110)
     polarity = []
 
-    def search(features, conf):
+    def search(features, conf, **schedule):
         polarity.append(conf["polarity"])
-        return recognizer.search_and_verify(features, conf)
+        return recognizer.search_and_verify(features, conf, **schedule)
 
     box = _box(truth).tolist()
     look_closer(gray, [Proposal("logo", box, 0.9), Proposal("album", box, 0.8)], recognizer.config, search,
@@ -147,3 +147,40 @@ def test_only_crops_that_are_enlarged_keep_the_doubled_octave(recognizer, engine
                             recognizer.index)
         assert [recognizer.index.catalog.reference(int(refs["id"][d.ref])).key for d in found] == ["logo5"]
     assert octaves == [False, True]
+
+
+def _print_of_logo3(white_on_black: bool) -> np.ndarray:
+    """A gray photo of logo3 printed 480 px wide, black on a light shirt or white on a black one."""
+    photo = background(2, level=0.15 if white_on_black else 1.0)
+    ink = 1.0 - logo_gray(None, 3) / 255.0
+    colour = 235 if white_on_black else 20
+    paste(photo, np.full((220, 640, 3), colour, np.uint8), rect_quad(450, 338, 480, 165, angle_deg=8), ink=ink)
+    return cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY)
+
+
+def _named(recognizer, found) -> list[str]:
+    refs = recognizer.index.locals.refs
+    return sorted(recognizer.index.catalog.reference(int(refs["id"][d.ref])).key for d in found)
+
+
+def test_a_logo_crop_searches_inverted_only_when_its_plain_matches_name_no_logo(recognizer, monkeypatch) -> None:
+    inverted_searches = []
+    real = recognizer._inverted_matches
+
+    def spy(descriptors, conf):
+        inverted_searches.append(len(descriptors))
+        return real(descriptors, conf)
+
+    monkeypatch.setattr(recognizer, "_inverted_matches", spy)
+    conf = proposals.crop_search_conf(recognizer.config, "logo")
+    plain_print = recognizer.photo_features(_print_of_logo3(white_on_black=False))
+    found = recognizer.search_and_verify(plain_print, conf, logo_first=True, eager=False)
+    assert _named(recognizer, found.passing(conf)) == ["logo3"] and inverted_searches == []
+
+    inverted_print = recognizer.photo_features(_print_of_logo3(white_on_black=True))
+    lazy = recognizer.search_and_verify(inverted_print, conf, logo_first=True, eager=False)
+    assert _named(recognizer, lazy.passing(conf)) == ["logo3"] and len(inverted_searches) == 1
+    # Started beside the plain search or after its verdict, the inverted matches give the same answer.
+    eager = recognizer.search_and_verify(inverted_print, conf, logo_first=True, eager=True)
+    assert [(d.ref, d.inliers) for d in eager.verified] == [(d.ref, d.inliers) for d in lazy.verified]
+    assert np.array_equal(eager.matches.query, lazy.matches.query)

@@ -10,6 +10,7 @@ On the standard benchmark's poster photos, crops around the missed logos' true b
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import Executor
 from typing import TYPE_CHECKING, Callable
 
@@ -105,7 +106,7 @@ def crop_search_conf(conf: dict, kind: str) -> dict:
             "polarity": conf["polarity"] and kind == "logo"}
 
 
-def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search: Callable[[Features, dict], Pass],
+def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search: Callable[..., Pass],
                 index: Index, scale: float = 1.0, pool: Executor | None = None, embedder: Embedder | None = None,
                 lookalikes: LogoLookalikes | None = None) -> list[Detection]:
     """Second-pass detections (working pixels) in each proposal's box (working pixels).
@@ -113,9 +114,11 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
     `gray` may hold more pixels than the working photo: `scale` = its pixels per working pixel
     (crops of the photo decoded at a higher resolution keep detail the working photo lost).
 
-    `search(features, conf)` runs the first pass's search and geometric verification. It sees
-    the enlarged crop as a photo of its own, so the RANSAC tolerance and the inlier density are
-    measured in the crop's pixels, as they were fitted on photos. A closer look tests many more
+    `search(features, conf, logo_first=False, eager=True)` runs the first pass's search and geometric
+    verification (`Recognizer.search_and_verify`); a logo crop's inverted matches join only when
+    its plain ones name no logo. It sees the enlarged crop as a photo of its own, so the RANSAC
+    tolerance and the inlier density are measured in the crop's pixels, as they were fitted on
+    photos. A closer look tests many more
     hypotheses in a region the first pass already searched, so it accepts homographies only: the
     affine fallback (twice the tolerance, for cloth) is where its chance alignments came from.
     When no placement passes the gates, the box may still be named by its agreement with the
@@ -129,6 +132,9 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
     # described without it, at a quarter of the cost.
     fine, coarse = crop_feature_config(conf), crop_feature_config(conf, fine_octave=False)
     crop_conf, cover_conf = crop_search_conf(conf, "logo"), crop_search_conf(conf, "album")
+    # With fewer crops than cores a logo crop's inverted search starts beside its plain one; with more,
+    # the crops keep the cores busy and it waits for the plain one's verdict (recognizer.search_and_verify).
+    eager = pool is None or len(proposals) < (os.cpu_count() or 1)
 
     def one(proposal: Proposal) -> list[Detection]:
         box = np.asarray(proposal.box, dtype=np.float64) * scale
@@ -136,7 +142,10 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
         feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], fine if enlarged else coarse)
         if len(feats) < conf["agreement_inliers"]:
             return []
-        p = search(feats, crop_conf if proposal.kind == "logo" else cover_conf)
+        if proposal.kind == "logo":
+            p = search(feats, crop_conf, logo_first=True, eager=eager)
+        else:
+            p = search(feats, cover_conf)
         named = p.passing(crop_conf)
         crop_box = (box - np.tile(origin, 2)) * enlarge
         if not named:
