@@ -50,12 +50,13 @@ def render(ctx: SceneContext) -> Canvas:
             if roll < STRANGER_P + LOGO_TILE_P:
                 ref = next(logos, None)
                 if ref is not None:
-                    ink = ctx.refs.logo_ink(ref)
+                    logo_h, logo_w = ctx.refs.logo_size(ref)
                     back = (0.0, 0.0, 0.0) if rng.random() < 0.6 else (1.0, 1.0, 1.0)
                     photo.paste(back, np.ones((8, 8), np.float32), geo.translation(x, y) @ geo.scaling(tile / 8))
-                    s = tile * 0.9 / max(ink.shape)
-                    h = geo.translation(x + (tile - ink.shape[1] * s) / 2, y + (tile - ink.shape[0] * s) / 2) @ geo.scaling(s)
-                    photo.paste(props.ink_color(rng, back), ink, h, ref=ref, size=(ink.shape[1], ink.shape[0]))
+                    s = tile * 0.9 / max(logo_h, logo_w)
+                    h = geo.translation(x + (tile - logo_w * s) / 2, y + (tile - logo_h * s) / 2) @ geo.scaling(s)
+                    photo.paste(*ctx.refs.logo_print(ref, props.ink_color(rng, back)), h, ref=ref,
+                                size=(logo_w, logo_h))
                     continue
             ref = next(refs, None)
             if ref is None:

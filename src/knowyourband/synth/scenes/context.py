@@ -36,7 +36,7 @@ LEVELS = {
 # photos draws each reference several times. Covers are big (up to 1400 px, 6 MB as uint8), so
 # fewer of them are kept than of logo inks.
 @functools.lru_cache(maxsize=24)
-def _cover(path: str) -> np.ndarray:
+def _rgb(path: str) -> np.ndarray:
     with Image.open(path) as im:
         return np.asarray(im.convert("RGB"))
 
@@ -70,14 +70,27 @@ class References:
 
     def album(self, ref: dict[str, Any]) -> np.ndarray:
         """A cover's pixels: (h, w, 3) float32 in [0, 1]."""
-        return _cover(str(self.root / ref["image"])).astype(np.float32) / 255
+        return _rgb(str(self.root / ref["image"])).astype(np.float32) / 255
 
     def logo_ink(self, ref: dict[str, Any]) -> np.ndarray:
-        """A logo's ink coverage (h, w) float32 in [0, 1], whatever the reference's polarity.
-
-        References are black-on-white (ink = darkness) or white-on-transparent (ink = alpha).
-        """
+        """A logo's ink coverage (h, w) float32 in [0, 1]: darkness for black-on-white references,
+        alpha for white-on-transparent ones. Coloured art has no ink of its own (`logo_print`)."""
         return _ink(str(self.root / ref["image"])).astype(np.float32) / 255
+
+    def logo_size(self, ref: dict[str, Any]) -> tuple[int, int]:
+        """A logo reference image's (height, width) in pixels."""
+        return _ink(str(self.root / ref["image"])).shape
+
+    def logo_print(self, ref: dict[str, Any], colour: tuple[float, float, float],
+                   opacity: float = 1.0) -> tuple[np.ndarray | tuple[float, float, float], np.ndarray]:
+        """What a scene pastes for a logo (`Canvas.paste`'s rgb and alpha): its ink in one `colour`,
+        or coloured art as it is, backdrop included. Read as ink, coloured art's dark backdrop would
+        print as a solid block with the lettering a faint change of shade inside it. `opacity`
+        scales the coverage."""
+        if ref.get("polarity") == "color":
+            art = _rgb(str(self.root / ref["image"])).astype(np.float32) / 255
+            return art, np.full(art.shape[:2], opacity, np.float32)
+        return colour, self.logo_ink(ref) * np.float32(opacity)
 
 
 @dataclass

@@ -29,13 +29,13 @@ def _patch(ctx: SceneContext, width: int) -> Canvas:
     rng = ctx.rng
     if rng.random() < 0.7:
         ref = ctx.pick_logos(1)[0]
-        ink = ctx.refs.logo_ink(ref)
-        s = width * 0.84 / ink.shape[1]
-        height = int(ink.shape[0] * s + width * 0.16)
+        logo_h, logo_w = ctx.refs.logo_size(ref)
+        s = width * 0.84 / logo_w
+        height = int(logo_h * s + width * 0.16)
         base = (0.03, 0.03, 0.03) if rng.random() < 0.75 else tuple(float(v) for v in rng.uniform(0.5, 0.95, 3))
         patch = Canvas(width, height, color=base)
-        patch.paste(props.ink_color(rng, np.float32(base)), ink, geo.translation(width * 0.08, width * 0.08) @ geo.scaling(s),
-                    ref=ref, size=(ink.shape[1], ink.shape[0]))
+        patch.paste(*ctx.refs.logo_print(ref, props.ink_color(rng, np.float32(base))),
+                    geo.translation(width * 0.08, width * 0.08) @ geo.scaling(s), ref=ref, size=(logo_w, logo_h))
     else:
         ref = ctx.pick_albums(1)[0]
         cover = ctx.refs.album(ref)

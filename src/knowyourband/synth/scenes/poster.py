@@ -20,9 +20,8 @@ CITIES = ("Wacken", "Dessel", "Clisson", "Tilburg", "Oslo", "Gothenburg", "Leipz
 MONTHS = ("JUNE", "JULY", "AUGUST")
 
 
-def _fit(ink: np.ndarray, box_w: float, box_h: float) -> float:
-    """Scale that fits an ink mask (h, w) inside a box."""
-    h, w = ink.shape
+def _fit(h: int, w: int, box_w: float, box_h: float) -> float:
+    """Scale that fits an h x w logo inside a box."""
     return min(box_w / w, box_h / h)
 
 
@@ -57,12 +56,13 @@ def _poster(ctx: SceneContext, width: int) -> Canvas:
             row = [queue.pop(0) for _ in range(min(per_row, n - row_start))]
             gap = (width - len(row) * box_w * width) / (len(row) + 1)
             for i, ref in enumerate(row):
-                ink = ctx.refs.logo_ink(ref)
-                s = _fit(ink, box_w * width * rng.uniform(0.8, 1.0), box_h * width * rng.uniform(0.8, 1.0))
+                logo_h, logo_w = ctx.refs.logo_size(ref)
+                s = _fit(logo_h, logo_w, box_w * width * rng.uniform(0.8, 1.0), box_h * width * rng.uniform(0.8, 1.0))
                 cx = gap + (gap + box_w * width) * i + box_w * width / 2
                 cy = y + box_h * width / 2
-                h = geo.translation(cx - ink.shape[1] * s / 2, cy - ink.shape[0] * s / 2) @ geo.scaling(s)
-                poster.paste(props.ink_color(rng, paper), ink, h, ref=ref, size=(ink.shape[1], ink.shape[0]))
+                h = geo.translation(cx - logo_w * s / 2, cy - logo_h * s / 2) @ geo.scaling(s)
+                poster.paste(*ctx.refs.logo_print(ref, props.ink_color(rng, paper)), h, ref=ref,
+                             size=(logo_w, logo_h))
             y += box_h * width * 1.15
         if y < height * 0.92:  # the small print between tiers
             words = " \u2022 ".join(rng.choice(props.WORDS, size=3))

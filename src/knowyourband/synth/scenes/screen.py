@@ -40,11 +40,11 @@ def _content(ctx: SceneContext, width: int, height: int) -> Canvas:
         page.paste(cover, None, geo.translation((width - cover.shape[1] * s) / 2, height * 0.12) @ geo.scaling(s), ref=ref)
     else:
         ref = ctx.pick_logos(1)[0]
-        ink = ctx.refs.logo_ink(ref)
-        s = min(width * 0.86 / ink.shape[1], height * 0.4 / ink.shape[0])
+        logo_h, logo_w = ctx.refs.logo_size(ref)
+        s = min(width * 0.86 / logo_w, height * 0.4 / logo_h)
         color = (0.95, 0.95, 0.95) if rng.random() < 0.7 else props.ink_color(rng, (0.05, 0.05, 0.05))
-        page.paste(color, ink, geo.translation((width - ink.shape[1] * s) / 2, height * 0.15) @ geo.scaling(s),
-                   ref=ref, size=(ink.shape[1], ink.shape[0]))
+        page.paste(*ctx.refs.logo_print(ref, color), geo.translation((width - logo_w * s) / 2, height * 0.15)
+                   @ geo.scaling(s), ref=ref, size=(logo_w, logo_h))
     face = props.font(rng, "plain", width * 0.05)
     for i, words in enumerate((" ".join(rng.choice(props.WORDS, 2)), "\u25b6  1:07 / 4:31")):
         props.paste_text(page, words, face, (width * 0.07, height * (0.78 + 0.08 * i)), (0.85, 0.85, 0.85))

@@ -78,11 +78,12 @@ def render(ctx: SceneContext) -> Canvas:
         shirt.paste(cover, None, geo.translation((width - cover.shape[1] * s) / 2, top) @ geo.scaling(s), ref=ref)
     else:
         ref = ctx.pick_logos(1)[0]
-        ink = ctx.refs.logo_ink(ref)
-        s = min(body_w * rng.uniform(0.6, 0.9) / ink.shape[1], 0.4 * height / ink.shape[0])
+        logo_h, logo_w = ctx.refs.logo_size(ref)
+        s = min(body_w * rng.uniform(0.6, 0.9) / logo_w, 0.4 * height / logo_h)
         top = 0.22 * height + rng.uniform(0, 0.1) * height
-        shirt.paste(props.ink_color(rng, color), ink * np.float32(rng.uniform(0.85, 1.0)),
-                    geo.translation((width - ink.shape[1] * s) / 2, top) @ geo.scaling(s), ref=ref, size=(ink.shape[1], ink.shape[0]))
+        shirt.paste(*ctx.refs.logo_print(ref, props.ink_color(rng, color), float(rng.uniform(0.85, 1.0))),
+                    geo.translation((width - logo_w * s) / 2, top) @ geo.scaling(s), ref=ref,
+                    size=(logo_w, logo_h))
     disp, shade = _folds(rng, width, height, FOLD_AMPLITUDE[ctx.difficulty] * width)
     shirt.deform(disp)
     shirt.rgb *= np.clip(shade, 0.6, 1.3)[..., None]
