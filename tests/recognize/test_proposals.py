@@ -12,7 +12,13 @@ from knowyourband.detect import Detection as Proposal
 from knowyourband.features import FeatureConfig
 from knowyourband.recognize import proposals
 from knowyourband.recognize.detections import Detection
-from knowyourband.recognize.proposals import crop_features, look_closer, mark_boxed, unexplained
+from knowyourband.recognize.proposals import (
+    crop_features,
+    look_closer,
+    mark_boxed,
+    unexplained,
+    without_covers_held_by_logos,
+)
 
 KINDS_OF_REFS = np.array([0, 1])  # reference 0 is a logo, 1 a cover (index.locals.KINDS)
 
@@ -113,6 +119,29 @@ def test_detections_are_marked_boxed_by_a_proposal_of_their_kind(recognizer) -> 
     assert (cover.boxed, logo.boxed, elsewhere.boxed) == (True, False, False)
     mark_boxed([cover], [Proposal("album", [5, 0, 100, 95], 0.2)], index, 0.3, 0.6)
     assert not cover.boxed
+
+
+def test_a_cover_hung_on_a_boxed_logo_is_dropped(recognizer) -> None:
+    # A band's logo printed on a poster matches its cover too: the cover's outline, hung on the logo's
+    # points alone, would spread over the poster and explain away the logos beside it.
+    index = recognizer.index
+    kinds = index.locals.refs["kind"]
+    logo_ref, album_ref = int(np.nonzero(kinds == 0)[0][0]), int(np.nonzero(kinds == 1)[0][0])
+    poster = np.array([[0, 0], [600, 0], [600, 600], [0, 600]], dtype=np.float64)
+    on_logo = np.random.default_rng(0).uniform([100, 100], [300, 160], (24, 2)).astype(np.float32)
+
+    def placed(ref: int, points: np.ndarray, boxed: bool = False) -> Detection:
+        return Detection(ref=ref, quad=poster, inliers=len(points), ratio=1.0, query=np.zeros(0, np.int32),
+                         points=points, model="affine", boxed=boxed)
+
+    logo_box = [Proposal("logo", [90, 90, 310, 170], 0.8)]
+    hung, logo = placed(album_ref, on_logo), placed(logo_ref, on_logo)
+    boxed_cover = placed(album_ref, on_logo, boxed=True)  # the detector saw a cover there
+    spread = placed(album_ref, np.concatenate([on_logo, on_logo + 300]))
+    kept = without_covers_held_by_logos([hung, boxed_cover, logo, spread], logo_box, index, 0.3)
+    assert kept == [boxed_cover, logo, spread]
+    assert without_covers_held_by_logos([hung], [Proposal("logo", [90, 90, 310, 170], 0.2)], index, 0.3) == [hung]
+    assert without_covers_held_by_logos([hung], [Proposal("logo", [0, 0, 500, 500], 0.8)], index, 0.3) == [hung]
 
 
 def test_only_logo_boxes_search_for_inverted_prints(recognizer, engine_catalog: Path) -> None:

@@ -24,7 +24,7 @@ from knowyourband.features import FeatureConfig, Features, extract, stretch
 from knowyourband.index import Index
 from knowyourband.index.locals import KINDS
 from knowyourband.recognize.agreement import box_agreement
-from knowyourband.recognize.detections import Detection, box_quad, covered, quad_box
+from knowyourband.recognize.detections import Detection, box_quad, covered, quad_area, quad_box
 from knowyourband.recognize.lookalike import LogoLookalikes, lookalike, refit
 
 if TYPE_CHECKING:
@@ -67,6 +67,33 @@ def mark_boxed(detections: list[Detection], proposals: list[Proposal], index: In
     for d in detections:
         boxes = np.array([p.box for p in confident if p.kind == KINDS[int(kinds[d.ref])]], np.float64)
         d.boxed = len(boxes) > 0 and float(iou_matrix(quad_box(d.quad)[None], boxes).max()) >= min_iou
+
+
+def without_covers_held_by_logos(detections: list[Detection], proposals: list[Proposal], index: Index,
+                                  min_score: float) -> list[Detection]:
+    """The detections (working pixels, `boxed` already marked) less the album placements that hang on
+    a logo the detector boxed: no album box on their own outline, and at least 70 % of their inliers
+    inside one logo proposal (scored at least `min_score`) that covers less than half their outline.
+    A band's logo printed on a poster also matches the cover it is printed on; that cover's outline,
+    hung on the logo alone, spreads over the poster and explains away every logo beside it."""
+    boxes = np.array([p.box for p in proposals if p.kind == "logo" and p.score >= min_score], np.float64)
+    if not len(boxes):
+        return detections
+    kinds = index.locals.refs["kind"]
+
+    def held(d: Detection) -> bool:
+        if KINDS[int(kinds[d.ref])] != "album" or d.boxed or not len(d.points):
+            return False
+        area = quad_area(d.quad)
+        for box in boxes:
+            if quad_area(box_quad(box)) >= 0.5 * area:
+                continue
+            inside = ((d.points >= box[:2]) & (d.points <= box[2:])).all(axis=1)
+            if inside.mean() >= 0.7:
+                return True
+        return False
+
+    return [d for d in detections if not held(d)]
 
 
 def crop_features(gray: np.ndarray, box: np.ndarray, side: int, config: FeatureConfig,

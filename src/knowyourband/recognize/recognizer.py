@@ -26,7 +26,7 @@ from knowyourband.index.locals import KINDS
 from knowyourband.recognize.covers import CoverThumbnails, cover_look, step_back
 from knowyourband.recognize.detections import Detection, detect, quad_box, resolve
 from knowyourband.recognize.lookalike import LogoLookalikes
-from knowyourband.recognize.proposals import look_closer, mark_boxed, unexplained
+from knowyourband.recognize.proposals import look_closer, mark_boxed, unexplained, without_covers_held_by_logos
 from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import Candidate, RecognizedObject, Result
 from knowyourband.verify.geometry import inside_convex
@@ -285,6 +285,7 @@ class Recognizer:
         if detecting is not None:
             proposals, timing["detector"] = detecting.result()
             mark_boxed(passing, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
+            passing = without_covers_held_by_logos(passing, proposals, self.index, c["proposal_min_score"])
         kept, rivals = resolve(passing, c["max_overlap"], c["min_inliers"])
         if proposals:
             pending = unexplained(proposals, kept, self.index.locals.refs["kind"], c["proposal_min_score"],
@@ -296,6 +297,7 @@ class Recognizer:
                                      self._embedder, self._lookalikes)
                 if closer:
                     mark_boxed(closer, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
+                    closer = without_covers_held_by_logos(closer, proposals, self.index, c["proposal_min_score"])
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
                 looks = self._cover_looks(loaded.rgb, gray, proposals, kept, first.votes)
                 if looks:
