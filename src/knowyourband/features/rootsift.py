@@ -84,17 +84,13 @@ def reference_gray(rgb: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
     return (255 - alpha).astype(np.uint8)
 
 
-def stretch(gray: np.ndarray, low: float = 1.0, high: float = 99.0, within: np.ndarray | None = None) -> np.ndarray:
-    """Spread a gray image's (H, W) uint8 percentiles `low`..`high` over 0..255, or those of the
-    pixels `within` (a region of it), leaving the rest to saturate.
+def stretch(gray: np.ndarray, low: float = 1.0, high: float = 99.0) -> np.ndarray:
+    """Spread a gray image's (H, W) uint8 percentiles `low`..`high` over 0..255.
 
     SIFT's contrast threshold is absolute, so a photo taken in low light loses most of its keypoints;
     stretching first makes the threshold relative to the photo's own range.
     """
-    sample = gray[::4, ::4] if within is None else within
-    if sample.size == 0:
-        return gray
-    lo, hi = np.percentile(sample, [low, high])
+    lo, hi = np.percentile(gray[::4, ::4], [low, high])
     if hi - lo < 8:  # a flat image: stretching would only amplify noise
         return gray
     lut = np.clip((np.arange(256, dtype=np.float32) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)

@@ -97,18 +97,16 @@ def without_covers_held_by_logos(detections: list[Detection], proposals: list[Pr
 
 
 def crop_features(gray: np.ndarray, box: np.ndarray, side: int, config: FeatureConfig,
-                  shrink: bool = False, box_levels: bool = False) -> tuple[Features, np.ndarray, float]:
+                  shrink: bool = False) -> tuple[Features, np.ndarray, float]:
     """Features of a region of the working gray photo (H, W) uint8, enlarged until its short side is
-    `side` px (with `shrink`, also made smaller until it is), its gray levels spread by the whole
-    crop's or, with `box_levels`, by the box's own pixels. Returns them in the resized crop's
+    `side` px (with `shrink`, also made smaller until it is). Returns them in the resized crop's
     pixels, with the crop's origin (2,) in working pixels and the enlargement: working = crop /
     enlarge + origin."""
     h, w = gray.shape
     bw, bh = box[2] - box[0], box[3] - box[1]
     x0, y0 = int(max(0, box[0] - MARGIN * bw)), int(max(0, box[1] - MARGIN * bh))
     x1, y1 = int(min(w, np.ceil(box[2] + MARGIN * bw))), int(min(h, np.ceil(box[3] + MARGIN * bh)))
-    inner = gray[int(max(0, box[1])):int(np.ceil(box[3])), int(max(0, box[0])):int(np.ceil(box[2]))]
-    crop = stretch(gray[y0:y1, x0:x1], within=inner if box_levels else None)
+    crop = gray[y0:y1, x0:x1]
     enlarge = float(np.clip(side / max(min(bw, bh), 1.0), 0.0 if shrink else 1.0, MAX_ENLARGE))
     if crop.size and enlarge != 1.0:
         size = (max(1, round(crop.shape[1] * enlarge)), max(1, round(crop.shape[0] * enlarge)))
@@ -116,7 +114,7 @@ def crop_features(gray: np.ndarray, box: np.ndarray, side: int, config: FeatureC
     if crop.size == 0:
         feats = Features(np.zeros((0, 4), np.float32), np.zeros((0, 128), np.float32), 0, 0)
     else:
-        feats = extract(crop, config)
+        feats = extract(stretch(crop), config)
     return feats, np.array([x0, y0], dtype=np.float64), enlarge
 
 
@@ -168,10 +166,7 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
     def one(proposal: Proposal) -> list[Detection]:
         box = np.asarray(proposal.box, dtype=np.float64) * scale
         enlarged = min(box[2] - box[0], box[3] - box[1]) < conf["proposal_side"]
-        # A logo box's own gray levels: a print inside a solid panel (coloured art with its backdrop)
-        # keeps its lettering's contrast instead of the panel's edge against the wall (+4 poster logos).
-        feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], fine if enlarged else coarse,
-                                               box_levels=proposal.kind == "logo")
+        feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], fine if enlarged else coarse)
         if len(feats) < conf["agreement_inliers"]:
             return []
         if proposal.kind == "logo":
