@@ -145,9 +145,9 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
     verification (`Recognizer.search_and_verify`); a logo crop's inverted matches join only when
     its plain ones name no logo. It sees the enlarged crop as a photo of its own, so the RANSAC
     tolerance and the inlier density are measured in the crop's pixels, as they were fitted on
-    photos. A closer look tests many more
-    hypotheses in a region the first pass already searched, so it accepts homographies only: the
-    affine fallback (twice the tolerance, for cloth) is where its chance alignments came from.
+    photos. A closer look tests many more hypotheses in a region the first pass already searched,
+    so it accepts homographies only: the affine fallback (twice the tolerance, for cloth) is where
+    its chance alignments came from.
     When no placement passes the gates, the box may still be named by its agreement with the
     top-voted reference (`agreement.box_agreement`), and a logo box, given an `embedder` and the
     index's `lookalikes`, by how it looks (`lookalike.lookalike`).
