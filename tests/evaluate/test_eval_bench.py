@@ -12,6 +12,7 @@ from test_eval_runner import GroundTruthEcho, write_bench
 
 from knowyourband.evaluate import bench
 from knowyourband.evaluate.evaluation import evaluate
+from knowyourband.synth.photos import RENDERING
 
 
 def test_presets_match_the_published_definitions():
@@ -35,9 +36,14 @@ def test_finished_steps_are_skipped_and_mismatches_refused(tmp_path: Path):
         bench.catalog_step(preset, tmp_path / "smoke")
     photos = write_bench(tmp_path / "smoke" / "photos", 3)
     ann = json.loads((photos / "annotations.json").read_text())
-    ann["info"] = {"seed": 11, "count": 20}
+    ann["info"] = {"seed": 11, "count": 20, "rendering": RENDERING}
     (photos / "annotations.json").write_text(json.dumps(ann))
     assert bench.photos_step(preset, catalog, tmp_path / "smoke") == photos / "annotations.json"
+    # Photos drawn by an older rendering (the same seed, other pixels) are not taken for today's.
+    ann["info"] = {"seed": 11, "count": 20}
+    (photos / "annotations.json").write_text(json.dumps(ann))
+    with pytest.raises(bench.BenchStepError, match="rendering"):
+        bench.photos_step(preset, catalog, tmp_path / "smoke")
 
 
 def _fake_run(root: Path, preset: str, method: str, album_top1: float) -> None:

@@ -79,16 +79,17 @@ def catalog_step(preset: Preset, root: Path) -> Path:
 
 def photos_step(preset: Preset, catalog: Path, root: Path) -> Path:
     """root/photos/annotations.json and its photos, generated unless already there."""
+    from knowyourband.synth.photos import RENDERING, generate_photos
+
     path = root / "photos" / "annotations.json"
     if path.is_file():
         _check_same(
             path,
             json.loads(path.read_text(encoding="utf-8")).get("info", {}),
-            {"seed": preset.photos_seed, "count": preset.photos},
+            {"seed": preset.photos_seed, "count": preset.photos, "rendering": RENDERING},
         )
         logger.info("photos: %s exists, skipped", path)
         return path
-    from knowyourband.synth.photos import generate_photos
 
     return generate_photos(
         path.parent, catalog, preset.photos, preset.photos_seed, megapixels=preset.megapixels, workers=2

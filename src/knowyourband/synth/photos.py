@@ -29,6 +29,9 @@ PORTRAIT_P = 0.4
 CATEGORIES = [{"id": 1, "name": "album"}, {"id": 2, "name": "logo"}]
 CATEGORY_ID = {"album": 1, "logo": 2}
 MIN_VISIBLE_PX = 16  # an object that shows fewer pixels than this is not in the photo
+# Raised whenever the same arguments draw other pixels, so that photos made before are not taken for
+# these (2: coloured logo art printed as it is, not as ink).
+RENDERING = 2
 
 
 class SynthError(KybError):
@@ -161,7 +164,7 @@ def generate_photos(out_dir: Path, catalog_path: Path, count: int, seed: int, sc
         for obj in objects:
             annotations.append({"id": len(annotations) + 1, "image_id": image_id, **obj})
     data = {
-        "info": {"generator": "kyb synth photos", "seed": seed, "count": count,
+        "info": {"generator": "kyb synth photos", "rendering": RENDERING, "seed": seed, "count": count,
                  "scenes": list(scenes) if scenes else list(SCENES), "difficulty": difficulty or "mixed",
                  "megapixels": megapixels},
         "catalog": os.path.relpath(catalog_path, out_dir.resolve()),
