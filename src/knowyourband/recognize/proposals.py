@@ -79,19 +79,15 @@ def without_covers_held_by_logos(detections: list[Detection], proposals: list[Pr
     boxes = np.array([p.box for p in proposals if p.kind == "logo" and p.score >= min_score], np.float64)
     if not len(boxes):
         return detections
+    areas = np.prod(boxes[:, 2:] - boxes[:, :2], axis=1)
     kinds = index.locals.refs["kind"]
 
     def held(d: Detection) -> bool:
         if KINDS[int(kinds[d.ref])] != "album" or d.boxed or not len(d.points):
             return False
-        area = quad_area(d.quad)
-        for box in boxes:
-            if quad_area(box_quad(box)) >= 0.5 * area:
-                continue
-            inside = ((d.points >= box[:2]) & (d.points <= box[2:])).all(axis=1)
-            if inside.mean() >= 0.7:
-                return True
-        return False
+        points = d.points[:, None, :]
+        inside = ((points >= boxes[:, :2]) & (points <= boxes[:, 2:])).all(axis=2).mean(axis=0)  # per box
+        return bool(((areas < 0.5 * quad_area(d.quad)) & (inside >= 0.7)).any())
 
     return [d for d in detections if not held(d)]
 
