@@ -39,3 +39,16 @@ def test_no_queries_give_empty_results() -> None:
     index = vectors.train(_clustered(5_000, 3), "PCA64,IVF16_HNSW8,SQ8")
     D, I = vectors.search(index, np.zeros((0, vectors.DIM), np.float32), k=6, nprobe=8)
     assert D.shape == I.shape == (0, 6)
+
+
+def test_a_mapped_index_reads_its_lists_without_prefetch_threads_and_finds_the_same(tmp_path) -> None:
+    import faiss
+
+    data, queries = _clustered(5_000, 4), _clustered(200, 5)
+    index = vectors.train(data, "PCA64,IVF16_HNSW8,SQ8")
+    vectors.add(index, data, 0)
+    vectors.save(index, tmp_path / "v.faiss")
+    mapped, loaded = vectors.load(tmp_path / "v.faiss"), vectors.load(tmp_path / "v.faiss", mmap=False)
+    lists = faiss.downcast_InvertedLists(faiss.extract_index_ivf(mapped).invlists)
+    assert isinstance(lists, faiss.OnDiskInvertedLists) and lists.prefetch_nthread == 0
+    assert np.array_equal(vectors.search(mapped, queries, 6, 8)[1], vectors.search(loaded, queries, 6, 8)[1])

@@ -101,9 +101,17 @@ def load(path: Path, mmap: bool = True):
     if not path.is_file():
         raise IndexFormatError(f"{path}: missing vector index; the index is incomplete, rebuild it")
     try:
-        return faiss.read_index(str(path), faiss.IO_FLAG_MMAP if mmap else 0)
+        index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP if mmap else 0)
     except RuntimeError as exc:
         raise IndexFormatError(f"{path}: truncated or damaged vector index; rebuild the index ({exc})") from exc
+    lists = faiss.downcast_InvertedLists(faiss.extract_index_ivf(index).invlists)
+    if isinstance(lists, faiss.OnDiskInvertedLists):
+        # Mapped lists are read ahead of every search by 32 threads of FAISS's own, started per call.
+        # A crop's search is a few hundred queries, and on 2 cores those threads cost far more than
+        # the page faults they spare: at 10k references, 150-query searches on two threads took
+        # 83 -> 45 us a query without them (docs/engine.md).
+        lists.prefetch_nthread = 0
+    return index
 
 
 def search(index, queries: np.ndarray, k: int, nprobe: int, quantizer_ef: int = 16) -> tuple[np.ndarray, np.ndarray]:
