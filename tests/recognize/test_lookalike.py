@@ -129,7 +129,28 @@ def test_a_lookalikes_outline_drops_the_line_of_text_its_box_also_held(recognize
     def own(box: np.ndarray) -> np.ndarray:
         return embedder.embed(photo_glyph(gray, box)[None])[0]
 
-    fitted = refit(gray, loose, own(loose), embedder, vector, gain)
+    aspect = (x1 - x0) / (y1 - y0)
+    fitted = refit(gray, loose, own(loose), embedder, vector, aspect, gain)
     assert iou(loose, BOX) < 0.5 <= iou(fitted, BOX)
-    assert np.array_equal(refit(gray, BOX, own(BOX), embedder, vector, gain), BOX)  # a true box stays
-    assert np.array_equal(refit(gray, loose, own(loose), embedder, vector, 2.0), loose)  # no view gains 2.0
+    assert np.array_equal(refit(gray, BOX, own(BOX), embedder, vector, aspect, gain), BOX)  # a true box stays
+    assert np.array_equal(refit(gray, loose, own(loose), embedder, vector, aspect, 2.0), loose)  # no view gains 2.0
+
+
+def test_a_thin_lookalikes_outline_takes_its_references_shape_from_a_box_three_times_its_height(recognizer) -> None:
+    ref, vector = _logo(recognizer)
+    row = recognizer.index.locals.refs[ref]
+    aspect = float(row["width"]) / float(row["height"])
+    image = load_image(recognizer.index.catalog.reference(int(row["id"])).image)
+    gray = np.full((400, 500), 255, np.uint8)
+    w = 300
+    h = round(w / aspect)
+    x0, y0 = 100, 200 - h // 2
+    logo = reference_gray(image.rgb, image.alpha)
+    gray[y0:y0 + h, x0:x0 + w] = cv2.resize(logo, (w, h), interpolation=cv2.INTER_AREA)
+    true = np.array([x0, y0, x0 + w, y0 + h], np.float64)
+    loose = np.array([x0, y0 - h, x0 + w, y0 + 2 * h], np.float64)  # the logo in the middle third
+    gain, embedder = recognizer.config["lookalike_refit_gain"], recognizer._embedder
+    own = embedder.embed(photo_glyph(gray, loose)[None])[0]
+    # Strips and growth alone cannot outline it; the box cut to the reference's shape does.
+    assert iou(refit(gray, loose, own, embedder, vector, w / (3 * h), gain), true) < 0.5  # the box's own shape
+    assert iou(refit(gray, loose, own, embedder, vector, aspect, gain), true) > 0.8

@@ -96,10 +96,12 @@ def lookalike(p: Pass, vector: np.ndarray, box: np.ndarray, box_score: float, lo
                      score=conf["lookalike_score"])
 
 
-def refit_views(box: np.ndarray) -> np.ndarray:
+def refit_views(box: np.ndarray, aspect: float) -> np.ndarray:
     """(V, 4) the parts and the enlargement of a box that a detector's box is often off by: a 55 % or
-    70 % strip at each side (the box also held a line of text beside the logo) and the box grown by
-    30 % (it cut the logo)."""
+    70 % strip at each side (the box also held a line of text beside the logo), the box grown by 30 %
+    (it cut the logo), and where the box is over 10 % wider or taller than the named reference's
+    `aspect` (width / height), its part of that aspect at each end and in the middle (a thin logo's
+    box is often twice as tall as the logo)."""
     x0, y0, x1, y1 = (float(v) for v in box)
     w, h, cx, cy = x1 - x0, y1 - y0, (x0 + x1) / 2, (y0 + y1) / 2
     views = []
@@ -107,18 +109,24 @@ def refit_views(box: np.ndarray) -> np.ndarray:
         views += [[x0, y0, x1, y0 + f * h], [x0, y1 - f * h, x1, y1],
                   [x0, y0, x0 + f * w, y1], [x1 - f * w, y0, x1, y1]]
     views.append([cx - 0.65 * w, cy - 0.65 * h, cx + 0.65 * w, cy + 0.65 * h])
+    if w < 0.9 * h * aspect:
+        cut = w / aspect
+        views += [[x0, y0, x1, y0 + cut], [x0, cy - cut / 2, x1, cy + cut / 2], [x0, y1 - cut, x1, y1]]
+    elif h < 0.9 * w / aspect:
+        cut = h * aspect
+        views += [[x0, y0, x0 + cut, y1], [cx - cut / 2, y0, cx + cut / 2, y1], [x1 - cut, y0, x1, y1]]
     return np.array(views)
 
 
 def refit(gray: np.ndarray, box: np.ndarray, own: np.ndarray, embedder: Embedder, reference: np.ndarray,
-          gain: float) -> np.ndarray:
-    """The outline of a named lookalike: of `refit_views(box)` (pixels of `gray`), the one whose glyph
-    is nearest the named reference's embedding `reference`, if it is nearer than the box's own glyph
-    (embedding `own`, which naming it already made) by at least `gain`; else the box. Six of the 101
-    lookalikes on the standard photos named the right band in a box too loose for IoU 0.5 with the
-    logo, three of them twice its height."""
+          aspect: float, gain: float) -> np.ndarray:
+    """The outline of a named lookalike: of `refit_views(box, aspect)` (pixels of `gray`; `aspect` the
+    named reference's width / height), the one whose glyph is nearest the named reference's
+    embedding `reference`, if it is nearer than the box's own glyph (embedding `own`, which naming it
+    already made) by at least `gain`; else the box. Six of the 101 lookalikes on the standard photos
+    named the right band in a box too loose for IoU 0.5 with the logo, three of them twice its height."""
     box = np.asarray(box, dtype=np.float64)
-    views = refit_views(box)
+    views = refit_views(box, aspect)
     glyphs = [photo_glyph(gray, v) for v in views]
     kept = [i for i, g in enumerate(glyphs) if g is not None]
     if not kept:

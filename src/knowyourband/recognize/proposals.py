@@ -179,7 +179,9 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
                     vector = embedder.embed(glyph[None])[0]
                     agreed = lookalike(p, vector, crop_box, proposal.score, lookalikes, conf)
                     if agreed is not None:
+                        named_ref = index.locals.refs[agreed.ref]
                         fitted = refit(gray, box, vector, embedder, lookalikes.vector(agreed.ref),
+                                       float(named_ref["width"]) / max(float(named_ref["height"]), 1.0),
                                        conf["lookalike_refit_gain"])
                         agreed.quad = box_quad((fitted - np.tile(origin, 2)) * enlarge)
             # Its score is fixed (the precision this evidence had); the one threshold still applies.
