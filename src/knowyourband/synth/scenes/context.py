@@ -78,8 +78,10 @@ class References:
         return _ink(str(self.root / ref["image"])).astype(np.float32) / 255
 
     def logo_size(self, ref: dict[str, Any]) -> tuple[int, int]:
-        """A logo reference image's (height, width) in pixels."""
-        return _ink(str(self.root / ref["image"])).shape
+        """A logo reference image's (height, width) in pixels, read through the cache `logo_print`
+        reads it through, so that the image is decoded once."""
+        path = str(self.root / ref["image"])
+        return (_rgb(path) if ref.get("polarity") == "color" else _ink(path)).shape[:2]
 
     def logo_print(self, ref: dict[str, Any], colour: tuple[float, float, float],
                    opacity: float = 1.0) -> tuple[np.ndarray | tuple[float, float, float], np.ndarray]:
