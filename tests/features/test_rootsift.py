@@ -101,3 +101,22 @@ def test_stretch_spreads_a_dark_photo() -> None:
     assert out.max() >= 250 and out.min() <= 5
     flat = np.full((40, 40), 17, np.uint8)
     assert (stretch(flat) == flat).all()
+
+
+def test_art_of_little_luminance_contrast_is_described_again_stretched() -> None:
+    # Blue lettering on a dark teal backdrop: plain to the eye, 12 gray levels apart in luminance.
+    art = np.zeros((220, 640, 3), np.uint8)
+    art[:] = (20, 40, 40)
+    cv2.putText(art, "HARVEST", (20, 150), cv2.FONT_HERSHEY_SIMPLEX, 4, (30, 30, 170), 6, cv2.LINE_AA)
+    gray = reference_gray(art, None)
+    assert int(gray.max()) - int(gray.min()) <= 12
+    plain = FeatureConfig(max_keypoints=400, contrast_threshold=0.02, fine_octave=False)
+    again = FeatureConfig(**{**plain.to_dict(), "stretch_below": 20})
+    assert len(extract(gray, plain)) < 10
+    spread = extract(gray, again)
+    assert len(spread) > 50
+    assert spread.keypoints[:, 0].max() < 640 and spread.keypoints[:, 1].min() > 30, "on the lettering, input pixels"
+    # An image with enough keypoints of its own is described as it is.
+    img = pattern(6)
+    a, b = extract(img, plain), extract(img, again)
+    assert len(a) >= 20 and np.array_equal(a.keypoints, b.keypoints) and np.array_equal(a.descriptors, b.descriptors)

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -46,6 +47,21 @@ def test_unreadable_image_is_skipped_and_listed(tmp_path: Path) -> None:
     assert manifest["skipped"][0]["key"] == "logo1" and "not an image" in manifest["skipped"][0]["error"]
     index = Index.open(tmp_path / "idx")
     assert index.catalog.reference_by_key("logo1") is None
+
+
+def test_a_logo_of_little_luminance_contrast_is_indexed(tmp_path: Path) -> None:
+    source = write_catalog(tmp_path / "cat", logos=2, covers=1)
+    # Blue lettering on dark teal: 12 gray levels apart, too faint for SIFT's contrast threshold as it is.
+    art = np.zeros((220, 640, 3), np.uint8)
+    art[:] = (40, 40, 20)  # BGR
+    cv2.putText(art, "HARVEST", (20, 150), cv2.FONT_HERSHEY_SIMPLEX, 4, (170, 30, 30), 6, cv2.LINE_AA)
+    cv2.imwrite(str(tmp_path / "cat" / "images" / "logo1.png"), art)
+    report = build(source, tmp_path / "idx", workers=1)
+    assert report.added == 3 and not report.skipped
+    index = Index.open(tmp_path / "idx")
+    row = np.nonzero(index.locals.refs["id"] == index.catalog.reference_by_key("logo1").id)[0][0]
+    assert index.locals.refs["count"][row] > 50
+    assert json.loads((tmp_path / "idx" / "manifest.json").read_text())["features"]["reference"]["stretch_below"] == 20
 
 
 def test_empty_catalogue_is_refused(tmp_path: Path) -> None:

@@ -25,6 +25,10 @@ class FeatureConfig:
     # OpenCV's SIFT doubles the image for its first octave, which is most of its cost. False halves
     # the image first, so that octave is the image's own resolution: nothing finer than it is found.
     fine_octave: bool = True
+    # With fewer keypoints than this, the image is described again with its gray levels spread
+    # (`stretch`; 0: never). SIFT's contrast threshold is absolute, so coloured art whose lettering
+    # differs from its backdrop in hue more than in luminance may give few keypoints or none.
+    stretch_below: int = 0
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -132,6 +136,15 @@ def extract(gray: np.ndarray, config: FeatureConfig = FeatureConfig()) -> Featur
     """
     if gray.ndim != 2 or gray.dtype != np.uint8:
         raise ValueError(f"extract expects a 2-D uint8 gray image, got {gray.dtype} {gray.shape}")
+    feats = _extract(gray, config)
+    if len(feats) < config.stretch_below:
+        spread = _extract(stretch(gray), config)
+        if len(spread) > len(feats):
+            return spread
+    return feats
+
+
+def _extract(gray: np.ndarray, config: FeatureConfig) -> Features:
     height, width = gray.shape
     scale = min(1.0, config.max_side / max(height, width))
     if config.max_area:
