@@ -132,7 +132,8 @@ def extract(gray: np.ndarray, config: FeatureConfig = FeatureConfig()) -> Featur
     """Detect and describe a gray image (H, W) uint8 -> Features in the input's pixel coordinates.
 
     The image is shrunk so its long side is at most `config.max_side`; keypoint positions and sizes
-    are scaled back, so callers never see the working resolution.
+    are scaled back, so callers never see the working resolution. An image giving fewer than
+    `config.stretch_below` keypoints is described again with its gray levels spread.
     """
     if gray.ndim != 2 or gray.dtype != np.uint8:
         raise ValueError(f"extract expects a 2-D uint8 gray image, got {gray.dtype} {gray.shape}")

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 # keeps their strokes. Without SIFT's doubled first octave a reference costs ~34 ms of SIFT instead of
 # ~110 ms, and the keypoints it loses (2-6 px details of a 640 px image) are ones a photo rarely shows.
 # A reference with fewer than 20 keypoints, too few to verify among a photo's clutter, is described
-# again with its gray levels spread as a photo's are: blue lettering on dark green art has almost
+# again with its gray levels spread as a photo's are: blue lettering on dark teal art has almost
 # no luminance contrast and gave no keypoints at all (docs/engine.md). Spreading every reference's
 # gray levels changed nothing for the better on the benchmark and named one more unknown object.
 REFERENCE_FEATURES = FeatureConfig(max_side=1600, max_keypoints=400, contrast_threshold=0.02, spread_cells=4,
