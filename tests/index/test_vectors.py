@@ -19,6 +19,8 @@ def _clustered(n: int, seed: int) -> np.ndarray:
 def test_factory_finds_lists_through_an_hnsw_graph() -> None:
     assert vectors.factory_for(480_000) == f"PCA64,IVF2048_HNSW{vectors.QUANTIZER_LINKS},SQ8"
     assert vectors.factory_for(4_100_000) == f"PCA64,IVF8192_HNSW{vectors.QUANTIZER_LINKS},SQ8"
+    # At large-100k's size the nearest power of 4 sqrt(N) would leave ~1,700 codes a list.
+    assert vectors.factory_for(27_934_564) == f"PCA64,IVF32768_HNSW{vectors.QUANTIZER_LINKS},SQ8"
 
 
 def test_hnsw_quantizer_agrees_with_the_flat_one() -> None:

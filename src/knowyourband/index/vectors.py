@@ -42,16 +42,20 @@ def _threads(n: int):
 # cost as much as scanning them at 10k references (41 of 85 ms for 2,000 query descriptors), and it
 # grows with the list count; the graph finds them 2.5x faster (docs/engine.md).
 QUANTIZER_LINKS = 32
+MAX_LIST = 1024  # average codes a list, at most
 
 
 def factory_for(n_vectors: int, pca: int = 64) -> str:
     """FAISS factory string for `n_vectors` descriptors.
 
     PCA to 64 dimensions + 8-bit scalar codes: 64 bytes a descriptor. The inverted file's list count
-    grows as 4 sqrt(N) so a probe scans a few hundred codes at any catalogue size; the lists to probe
-    are found through an HNSW graph of the centroids (k-means itself still assigns exactly).
+    grows as 4 sqrt(N), rounded to a power of two, and at least N / 1024 so that a probe scans at most
+    ~1,000 codes on average: rounded alone, 27.9M descriptors (large-100k) got 16,384 lists of
+    ~1,700 codes and searched ~4x slower per query than large-10k (docs/engine.md). The lists to
+    probe are found through an HNSW graph of the centroids (k-means itself still assigns exactly).
     """
     nlist = int(2 ** round(np.log2(max(64.0, 4.0 * np.sqrt(max(n_vectors, 1))))))
+    nlist = max(nlist, int(2 ** np.ceil(np.log2(max(n_vectors / MAX_LIST, 1.0)))))
     # k-means wants ~40 training points a centroid; tiny catalogues get fewer lists.
     while nlist > 1 and nlist * 40 > n_vectors:
         nlist //= 2
