@@ -49,8 +49,8 @@ def factory_for(n_vectors: int, pca: int = 64) -> str:
     """FAISS factory string for `n_vectors` descriptors.
 
     PCA to 64 dimensions + 8-bit scalar codes: 64 bytes a descriptor. The inverted file's list count
-    grows as 4 sqrt(N), rounded to a power of two, and at least N / 1024 so that a probe scans at most
-    ~1,000 codes on average: rounded alone, 27.9M descriptors (large-100k) got 16,384 lists of
+    grows as 4 sqrt(N), rounded to a power of two, and at least N / MAX_LIST so that a probe scans at
+    most ~MAX_LIST codes on average: rounded alone, 27.9M descriptors (large-100k) got 16,384 lists of
     ~1,700 codes and searched ~4x slower per query than large-10k (docs/engine.md). The lists to
     probe are found through an HNSW graph of the centroids (k-means itself still assigns exactly).
     """
