@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from knowyourband.features import Features
-from knowyourband.recognize.agreement import box_agreement
+from knowyourband.recognize.agreement import box_agreement, printed_on_cover
 from knowyourband.recognize.recognizer import Pass
 from knowyourband.verify.vote import Matches
 
@@ -67,3 +67,53 @@ def test_only_a_runner_up_of_the_box_kind_can_be_too_close(recognizer) -> None:
     box, conf, index = _true_box(recognizer, ref), recognizer.config, recognizer.index
     assert box_agreement(_pass(recognizer, ref, 6, 5.0, rival=album), box, "logo", index, conf) is not None
     assert box_agreement(_pass(recognizer, ref, 6, 5.0, rival=other_logo), box, "logo", index, conf) is None
+
+
+def _cover_print(recognizer, part: tuple[float, float], n: int = 8, runner_up: float = 1.0,
+                 rival: int | None = None) -> tuple[Pass, np.ndarray, int]:
+    """A logo box's closer look whose correspondences are n true ones of the first cover, all in its
+    top-left `part` (width and height fractions: where a logo is printed on it), reference position
+    `rival` (the next one by default) with `runner_up` votes; the pass, a box around those points and
+    the cover's position."""
+    locals_ = recognizer.index.locals
+    cover = int(np.nonzero(locals_.refs["kind"] == 1)[0][0])
+    start, count = int(locals_.refs["start"][cover]), int(locals_.refs["count"][cover])
+    rows = np.arange(start, start + count, dtype=np.int64)
+    xy = locals_.keypoints(rows)[:, :2]
+    inside = (xy[:, 0] < part[0] * locals_.refs["width"][cover]) & (xy[:, 1] < part[1] * locals_.refs["height"][cover])
+    rows = rows[inside][:: max(1, int(inside.sum()) // n)][:n]
+    p = _pass(recognizer, cover, 0, runner_up, rival)
+    photo = locals_.keypoints(rows).copy()
+    photo[:, :2] = photo[:, :2] * SCALE + SHIFT
+    k = len(rows)
+    p.features = Features(photo, np.zeros((k, 128), np.float32), 1000, 800)
+    p.matches = Matches(np.arange(k, dtype=np.int32), rows, np.full(k, cover, np.int32), np.ones(k, np.float32))
+    p.votes[cover] = k
+    box = np.array([*(photo[:, :2].min(axis=0) - 5), *(photo[:, :2].max(axis=0) + 5)])
+    return p, box, cover
+
+
+def test_a_logo_box_matching_the_part_of_its_band_cover_that_carries_the_logo_is_that_band_logo(recognizer) -> None:
+    index, conf = recognizer.index, recognizer.config
+    p, box, cover = _cover_print(recognizer, (0.4, 0.2))
+    found = printed_on_cover(p, box, 0.9, index, conf)
+    assert found is not None and found.model == "cover-print" and found.inliers >= conf["agreement_inliers"]
+    named = index.catalog.reference(int(index.locals.refs["id"][found.ref]))
+    carried = index.catalog.reference(int(index.locals.refs["id"][cover]))
+    assert named.kind == "logo" and named.band_id == carried.band_id
+    assert np.allclose(found.quad, [[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
+    assert found.score == conf["cover_print_score"]
+
+
+def test_no_band_logo_from_the_whole_cover_a_spot_of_it_an_unsure_box_or_a_close_other_band(recognizer) -> None:
+    index, conf = recognizer.index, recognizer.config
+    p, box, _ = _cover_print(recognizer, (1.0, 1.0), n=40)
+    assert printed_on_cover(p, box, 0.9, index, conf) is None  # the picture, not a print on it
+    p, box, _ = _cover_print(recognizer, (0.4, 0.2))
+    centre = (box[:2] + box[2:]) / 2
+    wide = np.array([*(centre - 4 * (box[2:] - box[:2])), *(centre + 4 * (box[2:] - box[:2]))])
+    assert printed_on_cover(p, wide, 0.9, index, conf) is None  # a few strokes in a box many times their size
+    assert printed_on_cover(p, box, 0.4, index, conf) is None
+    other_band_logo = int(np.nonzero(index.locals.refs["kind"] == 0)[0][5])
+    p, box, _ = _cover_print(recognizer, (0.4, 0.2), runner_up=5.0, rival=other_band_logo)
+    assert printed_on_cover(p, box, 0.9, index, conf) is None

@@ -7,6 +7,11 @@ similarity transform (4 degrees of freedom: two correspondences fix it) fitted o
 reference's correspondences puts that reference's outline where the detector drew its box, and that
 reference won the vote clearly, the box is named. A chance alignment rarely lands on the box's
 position, size and aspect at once (docs/engine.md, step 8).
+
+A band's logo is also printed on its covers, and a poster's print of it sometimes matches one of
+those covers better than the logo's own reference (a cover carries the logo at a print's size and
+colours). When a logo box's crop is matched, consistently and all across the box, to one small part
+of a single cover, the box is that band's logo (`printed_on_cover`).
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import numpy as np
 from knowyourband.detect.boxes import iou_matrix
 from knowyourband.index import Index
 from knowyourband.index.locals import KINDS
-from knowyourband.recognize.detections import Detection, quad_area, quad_box
+from knowyourband.recognize.detections import Detection, box_quad, quad_area, quad_box
 from knowyourband.verify import geometry
 
 if TYPE_CHECKING:
@@ -73,3 +78,63 @@ def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict)
     return Detection(best, quad, n, n / len(sel), p.matches.query[sel][inliers], points, "similarity",
                      density=n / max(within, n, 1), coverage=geometry.hull_area(points) / max(quad_area(quad), 1.0),
                      score=conf["agreement_score"])
+
+
+RIVALS = 20  # references looked at, by votes, for the first one of another band
+
+
+def printed_on_cover(p: Pass, box: np.ndarray, box_score: float, index: Index, conf: dict) -> Detection | None:
+    """The logo of the band whose cover a logo box's crop (pass `p`) matches where that cover carries
+    the logo, outlined by the detector's `box` (4,), both in the pass's pixels.
+
+    Conditions (conf keys): the detector scored the box at least `cover_print_box_score`; the top-voted reference is a cover with at least `agreement_margin`
+    times the vote weight of any reference of another band; a similarity transform keeps at least
+    `agreement_inliers` of its correspondences within `agreement_px`; on the cover they lie within
+    `cover_print_part` of its area (the logo, not the picture), and in the crop they spread over at
+    least `cover_print_span` of the box's width or height (a whole print, not one repeated stroke); the band
+    has a logo reference, and the one of them with the most votes (else the first) is named. The
+    detection's score is `cover_print_score`, the precision this evidence had on the benchmark.
+    """
+    refs, catalog = index.locals.refs, index.catalog
+    votes = p.votes
+    if len(votes) == 0 or box_score < conf["cover_print_box_score"]:
+        return None
+    best = int(np.argmax(votes))
+    if votes[best] <= 0 or KINDS[int(refs["kind"][best])] != "album":
+        return None
+
+    def band(position: int) -> int:
+        return catalog.reference(int(refs["id"][position])).band_id
+
+    own = band(best)
+    ranked = np.argsort(-votes)[1:RIVALS + 1]
+    runner_up = next((float(votes[r]) for r in ranked if band(int(r)) != own), float(votes[ranked[-1]]))
+    if votes[best] < conf["agreement_margin"] * runner_up:
+        return None
+    logos = np.nonzero(np.isin(refs["id"], [r.id for r in catalog.band_references(own) if r.kind == "logo"]))[0]
+    if len(logos) == 0:
+        return None
+    sel = np.nonzero(p.matches.ref == best)[0]
+    if len(sel) < conf["agreement_inliers"]:
+        return None
+    photo = np.ascontiguousarray(p.features.keypoints[p.matches.query[sel], :2], dtype=np.float32)
+    ref = np.ascontiguousarray(index.locals.keypoints(p.matches.row[sel])[:, :2], dtype=np.float32)
+    matrix, inliers = cv2.estimateAffinePartial2D(ref, photo, method=cv2.RANSAC,
+                                                  ransacReprojThreshold=conf["agreement_px"],
+                                                  maxIters=geometry.DEFAULTS["ransac_iters"],
+                                                  confidence=geometry.DEFAULTS["confidence"])
+    if matrix is None:
+        return None
+    inliers = inliers.ravel().astype(bool)
+    n = int(inliers.sum())
+    if n < conf["agreement_inliers"]:
+        return None
+    part = geometry.hull_area(ref[inliers]) / max(float(refs["width"][best]) * float(refs["height"][best]), 1.0)
+    points = photo[inliers]
+    size = np.maximum(np.asarray(box[2:], dtype=np.float64) - box[:2], 1.0)
+    span = float(((points.max(axis=0) - points.min(axis=0)) / size).max())
+    if part > conf["cover_print_part"] or span < conf["cover_print_span"]:
+        return None
+    logo = int(logos[np.argmax(votes[logos])])
+    return Detection(logo, box_quad(box), n, n / len(sel), p.matches.query[sel][inliers], points, "cover-print",
+                     score=conf["cover_print_score"])

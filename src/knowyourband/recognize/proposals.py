@@ -23,7 +23,7 @@ from knowyourband.embed import Embedder, photo_glyph
 from knowyourband.features import FeatureConfig, Features, extract, stretch
 from knowyourband.index import Index
 from knowyourband.index.locals import KINDS
-from knowyourband.recognize.agreement import box_agreement
+from knowyourband.recognize.agreement import box_agreement, printed_on_cover
 from knowyourband.recognize.detections import Detection, box_quad, covered, quad_area, quad_box
 from knowyourband.recognize.lookalike import LogoLookalikes, lookalike, refit
 
@@ -173,6 +173,8 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
         crop_box = (box - np.tile(origin, 2)) * enlarge
         if not named:
             agreed = box_agreement(p, crop_box, proposal.kind, index, conf)
+            if agreed is None and proposal.kind == "logo":
+                agreed = printed_on_cover(p, crop_box, proposal.score, index, conf)
             if agreed is None and proposal.kind == "logo" and embedder is not None and lookalikes is not None:
                 glyph = photo_glyph(gray, box)
                 if glyph is not None:

@@ -106,6 +106,16 @@ default_conf: dict[str, Any] = {
     "agreement_px": 4.0,
     "agreement_iou": 0.6,
     "agreement_score": 0.97,
+    # A logo proposal still unnamed is named as its band's logo when its crop's matches go to that band's
+    # cover, where the cover carries the logo: the cover leads every other band's reference by
+    # `agreement_margin`, a similarity keeps `agreement_inliers` within `agreement_px`, and those lie
+    # within `cover_print_part` of the cover's area and spread over `cover_print_span` of the box's
+    # width, in a box the detector scored `cover_print_box_score` (recognize/agreement.py). Standard
+    # photos: 6 right, none wrong (docs/engine.md). The score is that precision, (6 + 1) / (6 + 2).
+    "cover_print_part": 0.1,
+    "cover_print_span": 0.3,
+    "cover_print_box_score": 0.5,
+    "cover_print_score": 0.88,
     # A logo proposal still unnamed is named by its glyph embedding's nearest reference when that one
     # is this much nearer (cosine) than any other band's and the crop's votes rank it in the first
     # `lookalike_rank` (recognize/lookalike.py). Chosen on standard photos 121-400: 47 right, 0 wrong;
