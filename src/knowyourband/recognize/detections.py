@@ -168,13 +168,18 @@ def resolve(detections: list[Detection], max_overlap: float,
 
 
 def _takes(d: Detection, k: Detection, min_inliers: int) -> bool:
-    """Whether `d` takes the region of the better-scored `k` it collides with. Only when one lies
+    """Whether `d` takes the region of the better-scored `k` it collides with. Two outlines of one
+    reference are one object, and the one more inliers hold in place outlines it better: a
+    lookalike or a print named on a detector box that cut the logo (no inliers, or few in a
+    part of it) must not displace a similarity or homography fitted on the whole. Only when one lies
     inside the other (less than half its area) does the evidence overrule the score: the larger one
     wins when at least `min_inliers` of its own inliers lie outside the smaller one (the photo shows
     more of it than the print) or when the learned detector boxed it (`boxed`) and not the smaller
     one (a blurred cover may match only through the sharp logo printed on it). Otherwise its big
     outline hangs on the smaller one's points alone (a photo of a logo "matches" the cover it is
     printed on) and the smaller one wins."""
+    if d.ref == k.ref:
+        return d.inliers > k.inliers
     small, large = (d, k) if quad_area(d.quad) < quad_area(k.quad) else (k, d)
     if quad_area(small.quad) >= 0.5 * quad_area(large.quad):
         return False
