@@ -96,3 +96,15 @@ def test_a_cover_seen_whole_replaces_every_logo_printed_on_it():
     kept, rivals = resolve([band, title, cover], 0.5, 8)
     assert [d.ref for d in kept] == [3]
     assert sorted(d.ref for d in rivals[0]) == [1, 2]
+
+
+def test_of_two_outlines_of_one_reference_the_one_held_by_more_inliers_wins_over_a_higher_score():
+    # A lookalike named on a detector box that cut the logo, and a similarity fitted on the whole logo.
+    cut = _detection(3, _square(40, 0, 60), np.zeros((0, 2)), score=0.98)
+    fitted = _detection(3, _square(0, 0, 100), _grid(0, 0, 100, 3), score=0.97)
+    kept, rivals = resolve([cut, fitted], 0.5, 8)
+    assert len(kept) == 1 and kept[0] is fitted and rivals[0] == [cut]
+    # Another reference in the same place is judged by score as before.
+    other = _detection(4, _square(40, 0, 60), _grid(40, 0, 60, 3), score=0.97)
+    kept, _ = resolve([cut, other], 0.5, 8)
+    assert [d.ref for d in kept] == [3]
