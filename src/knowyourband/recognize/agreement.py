@@ -16,7 +16,7 @@ of a single cover, the box is that band's logo (`printed_on_cover`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import cv2
 import numpy as np
@@ -29,6 +29,36 @@ from knowyourband.verify import geometry
 
 if TYPE_CHECKING:
     from knowyourband.recognize.recognizer import Pass
+
+
+class Similarity(NamedTuple):
+    """A reference placed on its correspondences in a pass by a similarity transform."""
+
+    matrix: np.ndarray  # (2, 3) reference pixels -> pass pixels
+    matches: np.ndarray  # (m,) indices into the pass's matches: the reference's correspondences
+    inliers: np.ndarray  # (m,) bool
+    photo: np.ndarray  # (m, 2) float32 their positions in the pass
+    ref: np.ndarray  # (m, 2) float32 their positions in the reference
+
+
+def similarity(p: Pass, position: int, index: Index, conf: dict) -> Similarity | None:
+    """Reference position `position` placed by a similarity (RANSAC within `agreement_px`) on its
+    correspondences in pass `p`, when at least `agreement_inliers` of them agree; else None."""
+    sel = np.nonzero(p.matches.ref == position)[0]
+    if len(sel) < conf["agreement_inliers"]:
+        return None
+    photo = np.ascontiguousarray(p.features.keypoints[p.matches.query[sel], :2], dtype=np.float32)
+    ref = np.ascontiguousarray(index.locals.keypoints(p.matches.row[sel])[:, :2], dtype=np.float32)
+    matrix, inliers = cv2.estimateAffinePartial2D(ref, photo, method=cv2.RANSAC,
+                                                  ransacReprojThreshold=conf["agreement_px"],
+                                                  maxIters=geometry.DEFAULTS["ransac_iters"],
+                                                  confidence=geometry.DEFAULTS["confidence"])
+    if matrix is None:
+        return None
+    inliers = inliers.ravel().astype(bool)
+    if int(inliers.sum()) < conf["agreement_inliers"]:
+        return None
+    return Similarity(matrix, sel, inliers, photo, ref)
 
 
 def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict) -> Detection | None:
@@ -54,30 +84,18 @@ def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict)
     runner_up = float(votes[rivals].max()) if rivals.any() else 0.0
     if votes[best] < conf["agreement_margin"] * runner_up:
         return None
-    sel = np.nonzero(p.matches.ref == best)[0]
-    if len(sel) < conf["agreement_inliers"]:
-        return None
-    photo = np.ascontiguousarray(p.features.keypoints[p.matches.query[sel], :2], dtype=np.float32)
-    ref = np.ascontiguousarray(index.locals.keypoints(p.matches.row[sel])[:, :2], dtype=np.float32)
-    matrix, inliers = cv2.estimateAffinePartial2D(ref, photo, method=cv2.RANSAC,
-                                                  ransacReprojThreshold=conf["agreement_px"],
-                                                  maxIters=geometry.DEFAULTS["ransac_iters"],
-                                                  confidence=geometry.DEFAULTS["confidence"])
-    if matrix is None:
-        return None
-    inliers = inliers.ravel().astype(bool)
-    n = int(inliers.sum())
-    if n < conf["agreement_inliers"]:
+    placed = similarity(p, best, index, conf)
+    if placed is None:
         return None
     corners = geometry.outline(float(refs["width"][best]), float(refs["height"][best]))
-    quad = corners @ matrix[:, :2].T + matrix[:, 2]
+    quad = corners @ placed.matrix[:, :2].T + placed.matrix[:, 2]
     if iou_matrix(quad_box(quad)[None, :], box[None, :])[0, 0] < conf["agreement_iou"]:
         return None
-    points = photo[inliers]
+    points, n = placed.photo[placed.inliers], int(placed.inliers.sum())
     within = int(geometry.inside_convex(quad, p.features.keypoints[:, :2].astype(np.float64)).sum())
-    return Detection(best, quad, n, n / len(sel), p.matches.query[sel][inliers], points, "similarity",
-                     density=n / max(within, n, 1), coverage=geometry.hull_area(points) / max(quad_area(quad), 1.0),
-                     score=conf["agreement_score"])
+    return Detection(best, quad, n, n / len(placed.matches), p.matches.query[placed.matches][placed.inliers], points,
+                     "similarity", density=n / max(within, n, 1),
+                     coverage=geometry.hull_area(points) / max(quad_area(quad), 1.0), score=conf["agreement_score"])
 
 
 RIVALS = 20  # references looked at, by votes, for the first one of another band
@@ -87,13 +105,15 @@ def printed_on_cover(p: Pass, box: np.ndarray, box_score: float, index: Index, c
     """The logo of the band whose cover a logo box's crop (pass `p`) matches where that cover carries
     the logo, outlined by the detector's `box` (4,), both in the pass's pixels.
 
-    Conditions (conf keys): the detector scored the box at least `cover_print_box_score`; the top-voted reference is a cover with at least `agreement_margin`
-    times the vote weight of any reference of another band; a similarity transform keeps at least
-    `agreement_inliers` of its correspondences within `agreement_px`; on the cover they lie within
+    Conditions (conf keys): the detector scored the box at least `cover_print_box_score`; the
+    top-voted reference is a cover with at least `agreement_margin` times the vote weight of any
+    reference of another band; a similarity transform keeps at least `agreement_inliers` of its
+    correspondences within `agreement_px` (`similarity`); on the cover they lie within
     `cover_print_part` of its area (the logo, not the picture), and in the crop they spread over at
-    least `cover_print_span` of the box's width or height (a whole print, not one repeated stroke); the band
-    has a logo reference, and the one of them with the most votes (else the first) is named. The
-    detection's score is `cover_print_score`, the precision this evidence had on the benchmark.
+    least `cover_print_span` of the box's width or height (a whole print, not one repeated stroke);
+    the band has a logo reference, and the one of them with the most votes (else the first) is
+    named. The detection's score is `cover_print_score`, the precision this evidence had on the
+    benchmark.
     """
     refs, catalog = index.locals.refs, index.catalog
     votes = p.votes
@@ -114,27 +134,16 @@ def printed_on_cover(p: Pass, box: np.ndarray, box_score: float, index: Index, c
     logos = np.nonzero(np.isin(refs["id"], [r.id for r in catalog.band_references(own) if r.kind == "logo"]))[0]
     if len(logos) == 0:
         return None
-    sel = np.nonzero(p.matches.ref == best)[0]
-    if len(sel) < conf["agreement_inliers"]:
+    placed = similarity(p, best, index, conf)
+    if placed is None:
         return None
-    photo = np.ascontiguousarray(p.features.keypoints[p.matches.query[sel], :2], dtype=np.float32)
-    ref = np.ascontiguousarray(index.locals.keypoints(p.matches.row[sel])[:, :2], dtype=np.float32)
-    matrix, inliers = cv2.estimateAffinePartial2D(ref, photo, method=cv2.RANSAC,
-                                                  ransacReprojThreshold=conf["agreement_px"],
-                                                  maxIters=geometry.DEFAULTS["ransac_iters"],
-                                                  confidence=geometry.DEFAULTS["confidence"])
-    if matrix is None:
-        return None
-    inliers = inliers.ravel().astype(bool)
-    n = int(inliers.sum())
-    if n < conf["agreement_inliers"]:
-        return None
-    part = geometry.hull_area(ref[inliers]) / max(float(refs["width"][best]) * float(refs["height"][best]), 1.0)
-    points = photo[inliers]
+    area = max(float(refs["width"][best]) * float(refs["height"][best]), 1.0)
+    part = geometry.hull_area(placed.ref[placed.inliers]) / area
+    points, n = placed.photo[placed.inliers], int(placed.inliers.sum())
     size = np.maximum(np.asarray(box[2:], dtype=np.float64) - box[:2], 1.0)
     span = float(((points.max(axis=0) - points.min(axis=0)) / size).max())
     if part > conf["cover_print_part"] or span < conf["cover_print_span"]:
         return None
     logo = int(logos[np.argmax(votes[logos])])
-    return Detection(logo, box_quad(box), n, n / len(sel), p.matches.query[sel][inliers], points, "cover-print",
-                     score=conf["cover_print_score"])
+    return Detection(logo, box_quad(box), n, n / len(placed.matches), p.matches.query[placed.matches][placed.inliers],
+                     points, "cover-print", score=conf["cover_print_score"])
