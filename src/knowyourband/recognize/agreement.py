@@ -128,7 +128,9 @@ def printed_on_cover(p: Pass, box: np.ndarray, box_score: float, index: Index, c
 
     own = band(best)
     ranked = np.argsort(-votes)[1:RIVALS + 1]
-    runner_up = next((float(votes[r]) for r in ranked if band(int(r)) != own), float(votes[ranked[-1]]))
+    # No other band among the first RIVALS: the last of them bounds every other band's votes.
+    bound = float(votes[ranked[-1]]) if len(ranked) else 0.0
+    runner_up = next((float(votes[r]) for r in ranked if band(int(r)) != own), bound)
     if votes[best] < conf["agreement_margin"] * runner_up:
         return None
     logos = np.nonzero(np.isin(refs["id"], [r.id for r in catalog.band_references(own) if r.kind == "logo"]))[0]

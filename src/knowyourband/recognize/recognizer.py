@@ -103,7 +103,8 @@ default_conf: dict[str, Any] = {
     # index, none of their objects named. The score is that precision, (34 + 1) / (34 + 2). It wanted
     # 5 inliers until the eighteenth session: every crop it refused, replayed, had 28 right and no
     # wrong name at 4 on the standard photos and 22 and none on the left-out index; the whole engine
-    # named 5 more objects there, 2 more here and no left-out band (3 inliers named one, docs/engine.md).
+    # named 5 more standard objects, 2 more on the left-out index and no left-out band (3 inliers
+    # named one, docs/engine.md).
     "agreement_margin": 2.0,
     "agreement_inliers": 4,
     "agreement_px": 4.0,
@@ -113,7 +114,7 @@ default_conf: dict[str, Any] = {
     # cover, where the cover carries the logo: the cover leads every other band's reference by
     # `agreement_margin`, a similarity keeps `agreement_inliers` within `agreement_px`, and those lie
     # within `cover_print_part` of the cover's area and spread over `cover_print_span` of the box's
-    # width, in a box the detector scored `cover_print_box_score` (recognize/agreement.py). Every logo
+    # width or height, in a box the detector scored `cover_print_box_score` (recognize/agreement.py). Every logo
     # crop left unnamed on the standard photos, replayed: 5 right, 1 the right band in a box cutting
     # the logo, none wrong; on the left-out index 2 right and no left-out band (docs/engine.md). The
     # score is that precision, (5 + 1) / (5 + 2).
