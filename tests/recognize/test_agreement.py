@@ -16,11 +16,14 @@ def _logo_position(recognizer) -> int:
     return int(np.nonzero(recognizer.index.locals.refs["kind"] == 0)[0][0])
 
 
-def _pass(recognizer, ref: int, n: int, runner_up: float = 1.0, rival: int | None = None) -> Pass:
-    """A closer look whose only correspondences are n true ones of reference position `ref`; reference
-    position `rival` (the next one by default) has `runner_up` votes."""
+def _pass(recognizer, ref: int, n: int, runner_up: float = 1.0, rival: int | None = None,
+          rows: np.ndarray | None = None) -> Pass:
+    """A closer look whose only correspondences are n true ones of reference position `ref` (its first
+    n keypoints, or its keypoint `rows`); reference position `rival` (the next one by default) has
+    `runner_up` votes."""
     locals_ = recognizer.index.locals
-    rows = np.arange(locals_.refs["start"][ref], locals_.refs["start"][ref] + n, dtype=np.int64)
+    if rows is None:
+        rows = np.arange(locals_.refs["start"][ref], locals_.refs["start"][ref] + n, dtype=np.int64)
     photo = locals_.keypoints(rows).copy()
     photo[:, :2] = photo[:, :2] * SCALE + SHIFT
     matches = Matches(np.arange(n, dtype=np.int32), rows, np.full(n, ref, np.int32), np.ones(n, np.float32))
@@ -82,14 +85,9 @@ def _cover_print(recognizer, part: tuple[float, float], n: int = 8, runner_up: f
     xy = locals_.keypoints(rows)[:, :2]
     inside = (xy[:, 0] < part[0] * locals_.refs["width"][cover]) & (xy[:, 1] < part[1] * locals_.refs["height"][cover])
     rows = rows[inside][:: max(1, int(inside.sum()) // n)][:n]
-    p = _pass(recognizer, cover, 0, runner_up, rival)
-    photo = locals_.keypoints(rows).copy()
-    photo[:, :2] = photo[:, :2] * SCALE + SHIFT
-    k = len(rows)
-    p.features = Features(photo, np.zeros((k, 128), np.float32), 1000, 800)
-    p.matches = Matches(np.arange(k, dtype=np.int32), rows, np.full(k, cover, np.int32), np.ones(k, np.float32))
-    p.votes[cover] = k
-    box = np.array([*(photo[:, :2].min(axis=0) - 5), *(photo[:, :2].max(axis=0) + 5)])
+    p = _pass(recognizer, cover, len(rows), runner_up, rival, rows=rows)
+    photo = p.features.keypoints[:, :2]
+    box = np.array([*(photo.min(axis=0) - 5), *(photo.max(axis=0) + 5)])
     return p, box, cover
 
 

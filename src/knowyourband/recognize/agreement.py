@@ -122,7 +122,18 @@ def printed_on_cover(p: Pass, box: np.ndarray, box_score: float, index: Index, c
     best = int(np.argmax(votes))
     if votes[best] <= 0 or KINDS[int(refs["kind"][best])] != "album":
         return None
+    placed = similarity(p, best, index, conf)
+    if placed is None:
+        return None
+    area = max(float(refs["width"][best]) * float(refs["height"][best]), 1.0)
+    part = geometry.hull_area(placed.ref[placed.inliers]) / area
+    points, n = placed.photo[placed.inliers], int(placed.inliers.sum())
+    size = np.maximum(np.asarray(box[2:], dtype=np.float64) - box[:2], 1.0)
+    span = float(((points.max(axis=0) - points.min(axis=0)) / size).max())
+    if part > conf["cover_print_part"] or span < conf["cover_print_span"]:
+        return None
 
+    # The catalogue is read only for a print the geometry already found.
     def band(position: int) -> int:
         return catalog.reference(int(refs["id"][position])).band_id
 
@@ -135,16 +146,6 @@ def printed_on_cover(p: Pass, box: np.ndarray, box_score: float, index: Index, c
         return None
     logos = np.nonzero(np.isin(refs["id"], [r.id for r in catalog.band_references(own) if r.kind == "logo"]))[0]
     if len(logos) == 0:
-        return None
-    placed = similarity(p, best, index, conf)
-    if placed is None:
-        return None
-    area = max(float(refs["width"][best]) * float(refs["height"][best]), 1.0)
-    part = geometry.hull_area(placed.ref[placed.inliers]) / area
-    points, n = placed.photo[placed.inliers], int(placed.inliers.sum())
-    size = np.maximum(np.asarray(box[2:], dtype=np.float64) - box[:2], 1.0)
-    span = float(((points.max(axis=0) - points.min(axis=0)) / size).max())
-    if part > conf["cover_print_part"] or span < conf["cover_print_span"]:
         return None
     logo = int(logos[np.argmax(votes[logos])])
     return Detection(logo, box_quad(box), n, n / len(placed.matches), p.matches.query[placed.matches][placed.inliers],
