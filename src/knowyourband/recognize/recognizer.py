@@ -23,10 +23,11 @@ from knowyourband.features import FeatureConfig, Features, extract, invert_polar
 from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
 from knowyourband.index.locals import KINDS
+from knowyourband.recognize import blur
 from knowyourband.recognize.covers import CoverThumbnails, cover_look, step_back
 from knowyourband.recognize.detections import Detection, detect, quad_box, resolve
 from knowyourband.recognize.lookalike import LogoLookalikes
-from knowyourband.recognize.proposals import look_closer, mark_boxed, unexplained, without_covers_held_by_logos
+from knowyourband.recognize.proposals import MARGIN, look_closer, mark_boxed, unexplained, without_covers_held_by_logos
 from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import Candidate, RecognizedObject, Result
 from knowyourband.verify.geometry import inside_convex
@@ -173,6 +174,22 @@ default_conf: dict[str, Any] = {
     # nearest the same cover by `cover_margin` (recognize/covers.py, `step_back`).
     "step_back_side": 120,
     "step_back_inliers": 3,
+    # Logo boxes the detector is sure of (`sharpen_box_score`) still unnamed after the closer look
+    # get another, in the detail photo deconvolved (Wiener, noise-to-signal `sharpen_nsr`) by the blur
+    # that up to `sharpen_objects` of the objects found so far show (recognize/blur.py), when its
+    # spread is at least `sharpen_min_blur` working px: on the standard posters nothing was gained
+    # below 1.0. Deconvolution turns noise into structure and the embedder never saw a sharpened
+    # glyph, so the namings that rest on the fewest points want more there: `sharpen_inliers`
+    # similarity inliers (box agreement, the cover print; one left-out band's cover print had 4) and
+    # a lookalike margin of `sharpen_lookalike_margin` (two left-out bands' logos came to 0.084 and
+    # 0.089 on the left-out index, docs/engine.md).
+    "sharpen": True,
+    "sharpen_objects": 4,
+    "sharpen_min_blur": 1.0,
+    "sharpen_nsr": 0.02,
+    "sharpen_box_score": 0.5,
+    "sharpen_lookalike_margin": 0.10,
+    "sharpen_inliers": 5,
     "detector_min_score": 0.5,  # the shipped model is unreliable below this (its model card)
     "detector_max_covered": 0.5,  # a detection mostly inside an identified object is that object
 }
@@ -315,6 +332,12 @@ class Recognizer:
                     mark_boxed(closer, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
                     closer = without_covers_held_by_logos(closer, proposals, self.index, c["proposal_min_score"])
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
+                sharper = self._sharper_look(gray, detail, scale, proposals, kept)
+                if sharper:
+                    mark_boxed(sharper, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
+                    sharper = without_covers_held_by_logos(sharper, proposals, self.index, c["proposal_min_score"])
+                    closer = closer + sharper
+                    kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
                 looks = self._cover_looks(loaded.rgb, gray, proposals, kept, first.votes)
                 if looks:
                     mark_boxed(looks, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
@@ -338,6 +361,31 @@ class Recognizer:
         if 0 < c["tile_min_logos"] <= sum(p.kind == "logo" and p.score >= c["proposal_min_score"] for p in proposals):
             proposals = with_tiles(self._detector, rgb, proposals, lowest, self._crops)
         return proposals, _ms(t)
+
+    def _sharper_look(self, gray: np.ndarray, detail: np.ndarray, scale: float, proposals: list[Proposal],
+                      kept: list[Detection]) -> list[Detection]:
+        """Detections (working pixels) in the logo boxes still unnamed after the closer look, looked at again
+        in the `detail` photo (`scale` of its pixels a working pixel) deconvolved by the blur the
+        objects found so far show in the working `gray` photo (recognize/blur.py)."""
+        c = self.config
+        if not c["sharpen"]:
+            return []
+        pending = [p for p in unexplained(proposals, kept, self.index.locals.refs["kind"], c["proposal_min_score"],
+                                          c["max_overlap"], c["agreement_iou"], c["proposal_max"])
+                   if p.kind == "logo" and p.score >= c["sharpen_box_score"]]
+        if not pending:
+            return []
+        found = blur.measure(gray, kept, self.index, c["sharpen_objects"])
+        if found is None or found.spread < c["sharpen_min_blur"]:
+            return []
+        k = blur.kernel(found, scale)
+        boxes = np.array([p.box for p in pending], np.float64) * scale
+        reach = (boxes[:, 2:] - boxes[:, :2]) * MARGIN + max(k.shape)
+        region = np.concatenate([(boxes[:, :2] - reach).min(axis=0), (boxes[:, 2:] + reach).max(axis=0)])
+        sharp = blur.deconvolve(detail, k, c["sharpen_nsr"], region)
+        sharper = {**c, "lookalike_margin": c["sharpen_lookalike_margin"], "agreement_inliers": c["sharpen_inliers"]}
+        return look_closer(sharp, pending, sharper, self.search_and_verify, self.index, scale, self._crops,
+                           self._embedder, self._lookalikes)
 
     def _cover_looks(self, rgb: np.ndarray, gray: np.ndarray, proposals: list[Proposal], kept: list[Detection],
                      votes: np.ndarray) -> list[Detection]:
