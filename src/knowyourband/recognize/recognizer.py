@@ -317,8 +317,7 @@ class Recognizer:
         proposals = []
         if detecting is not None:
             proposals, timing["detector"] = detecting.result()
-            mark_boxed(passing, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
-            passing = without_covers_held_by_logos(passing, proposals, self.index, c["proposal_min_score"])
+            passing = self._boxed(passing, proposals)
         kept, rivals = resolve(passing, c["max_overlap"], c["min_inliers"])
         if proposals:
             pending = unexplained(proposals, kept, self.index.locals.refs["kind"], c["proposal_min_score"],
@@ -329,14 +328,11 @@ class Recognizer:
                 closer = look_closer(detail, pending, c, self.search_and_verify, self.index, scale, self._crops,
                                      self._embedder, self._lookalikes)
                 if closer:
-                    mark_boxed(closer, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
-                    closer = without_covers_held_by_logos(closer, proposals, self.index, c["proposal_min_score"])
+                    closer = self._boxed(closer, proposals)
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
                 sharper = self._sharper_look(gray, detail, scale, proposals, kept)
                 if sharper:
-                    mark_boxed(sharper, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
-                    sharper = without_covers_held_by_logos(sharper, proposals, self.index, c["proposal_min_score"])
-                    closer = closer + sharper
+                    closer = closer + self._boxed(sharper, proposals)
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
                 looks = self._cover_looks(loaded.rgb, gray, proposals, kept, first.votes)
                 if looks:
@@ -362,10 +358,17 @@ class Recognizer:
             proposals = with_tiles(self._detector, rgb, proposals, lowest, self._crops)
         return proposals, _ms(t)
 
+    def _boxed(self, detections: list[Detection], proposals: list[Proposal]) -> list[Detection]:
+        """The `detections` (working pixels) with `boxed` marked by the detector's `proposals`, less the
+        covers that hang on a logo it boxed (`proposals.without_covers_held_by_logos`)."""
+        c = self.config
+        mark_boxed(detections, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
+        return without_covers_held_by_logos(detections, proposals, self.index, c["proposal_min_score"])
+
     def _sharper_look(self, gray: np.ndarray, detail: np.ndarray, scale: float, proposals: list[Proposal],
                       kept: list[Detection]) -> list[Detection]:
-        """Detections (working pixels) in the logo boxes still unnamed after the closer look, looked at again
-        in the `detail` photo (`scale` of its pixels a working pixel) deconvolved by the blur the
+        """Detections (working pixels) in the logo boxes still unnamed after the closer look, looked at
+        again in the `detail` photo (`scale` of its pixels a working pixel) deconvolved by the blur the
         objects found so far show in the working `gray` photo (recognize/blur.py)."""
         c = self.config
         if not c["sharpen"]:
