@@ -8,7 +8,7 @@ import numpy as np
 
 from engine_scenes import drawing
 from knowyourband.features import stretch
-from knowyourband.recognize.covers import CoverThumbnails, cover_look, inscribed, step_back
+from knowyourband.recognize.covers import CoverThumbnails, cover_look, inscribed, sharpened, step_back
 
 TURN = 25.0  # degrees
 
@@ -88,6 +88,23 @@ def test_a_step_back_places_a_cover_too_blurred_for_the_first_pass(recognizer) -
     thumbnails[ref] = 0
     elsewhere = CoverThumbnails(thumbnails, index.locals.refs["kind"] == 1, index.catalog, index.locals.refs)
     assert step_back(gray, photo, box, recognizer.search_and_verify, index, elsewhere, conf) is None
+
+
+def test_a_cover_alone_in_a_shaken_photo_is_placed_once_sharpened_by_its_own_candidate(recognizer) -> None:
+    ref, cover = _cover(recognizer, 2)
+    photo, quad, box = _turned_blurred_photo(cover, blur=35)
+    photo = np.clip(photo + np.random.default_rng(0).normal(0, 4, photo.shape), 0, 255).astype(np.uint8)
+    gray = stretch(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY))
+    conf, index, search = recognizer.config, recognizer.index, recognizer.search_and_verify
+    assert search(recognizer.photo_features(gray)).passing(conf) == []
+    found = sharpened(gray, gray, 1.0, box, search, index, conf)
+    assert found is not None and found.ref == ref and found.model == "homography"
+    assert found.score >= conf["min_score"] and found.inliers >= conf["min_inliers"]
+    assert np.abs(found.quad - quad).max() < 20
+    # Without blur to take away there is nothing to sharpen: the crop as it is was the closer look's.
+    still, _, _ = _turned_blurred_photo(cover, blur=1)
+    still_gray = stretch(cv2.cvtColor(still, cv2.COLOR_RGB2GRAY))
+    assert sharpened(still_gray, still_gray, 1.0, box, search, index, conf) is None
 
 
 def test_the_views_of_a_box_include_the_box_itself_turns_both_ways_and_a_tighter_box() -> None:

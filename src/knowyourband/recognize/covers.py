@@ -17,6 +17,11 @@ Before that, the box is looked at from a step back (`step_back`): shrunk until i
 `step_back_side` px, motion blur shrinks with it and a few of the cover's coarse keypoints match
 again; a similarity placing the top-voted cover on the box gives the outline the inscribed views
 only guess at. Read through that outline, the thumbnail must be nearest the same cover.
+
+A cover alone in a blurred photo has no found object beside it to measure the blur on (the sharper
+look, recognize/blur.py), but its own candidate will do: the top-voted cover placed by a similarity
+on a few points measures the blur, and the box is named when the crop, sharpened by it, places that
+same cover past every gate a placement must pass (`sharpened`).
 """
 
 from __future__ import annotations
@@ -30,10 +35,13 @@ from knowyourband.catalog import Catalog
 from knowyourband.features import Features
 from knowyourband.features.cover import DIM, SIDE, cover_thumbnail
 from knowyourband.index import Index
-from knowyourband.recognize.agreement import box_agreement
+from knowyourband.index.locals import KINDS
+from knowyourband.recognize import blur
+from knowyourband.recognize.agreement import box_agreement, similarity
 from knowyourband.recognize.detections import Detection
 from knowyourband.recognize.lookalike import nearest_by_band, outvoted
-from knowyourband.recognize.proposals import crop_feature_config, crop_features, crop_search_conf
+from knowyourband.recognize.proposals import MARGIN, crop_feature_config, crop_features, crop_search_conf
+from knowyourband.verify import geometry
 
 if TYPE_CHECKING:
     from knowyourband.recognize.recognizer import Pass
@@ -124,6 +132,50 @@ def step_back(gray: np.ndarray, rgb: np.ndarray, box: np.ndarray, search: Callab
     agreed.quad, agreed.points = quad, (agreed.points / enlarge + origin).astype(np.float32)
     agreed.model, agreed.score = "step back", conf["cover_score"]
     return agreed
+
+
+def sharpened(gray: np.ndarray, detail: np.ndarray, scale: float, box: np.ndarray,
+              search: Callable[[Features, dict], "Pass"], index: Index, conf: dict) -> Detection | None:
+    """The cover in the album `box` (4,) of the working photo `gray`, placed in the `detail` photo
+    (`scale` of its pixels a working pixel) sharpened by the blur its own candidate shows (module
+    doc): the crop's top-voted cover placed by a similarity with at least `step_back_inliers`
+    inliers measures it (`blur.measure`, spread at least `sharpen_min_blur`), and the sharpened
+    crop must place that same cover past the score and ratio gates. Returns that placement
+    (working pixels, its own score), else None."""
+    refs = index.locals.refs
+    box = np.asarray(box, np.float64) * scale
+    crop_conf = crop_search_conf(conf, "album")
+    # Boxes the detector is sure of are large: their crops need no enlargement, nor SIFT's doubled octave.
+    config = crop_feature_config(conf, fine_octave=False)
+    feats, origin, enlarge = crop_features(detail, box, conf["proposal_side"], config)
+    if len(feats) < conf["step_back_inliers"]:
+        return None
+    p = search(feats, crop_conf)
+    if not len(p.votes):
+        return None
+    best = int(np.argmax(p.votes))
+    if p.votes[best] <= 0 or KINDS[int(refs["kind"][best])] != "album":
+        return None
+    placed = similarity(p, best, index, {**conf, "agreement_inliers": conf["step_back_inliers"]})
+    if placed is None:
+        return None
+    quad = geometry.outline(float(refs["width"][best]), float(refs["height"][best])) @ placed.matrix[:, :2].T
+    quad = ((quad + placed.matrix[:, 2]) / enlarge + origin) / scale
+    candidate = Detection(best, quad, int(placed.inliers.sum()), 1.0, np.zeros(0, np.int32),
+                          np.zeros((0, 2), np.float32), "similarity")
+    found = blur.measure(gray, [candidate], index, 1)
+    if found is None or found.spread < conf["sharpen_min_blur"]:
+        return None
+    k = blur.kernel(found, scale)
+    reach = (box[2:] - box[:2]) * MARGIN + max(k.shape)
+    sharp = blur.deconvolve(detail, k, conf["sharpen_nsr"], np.concatenate([box[:2] - reach, box[2:] + reach]))
+    feats, origin, enlarge = crop_features(sharp, box, conf["proposal_side"], config)
+    for d in search(feats, crop_conf).passing(crop_conf):
+        if d.ref == best:
+            d.quad = (d.quad / enlarge + origin) / scale
+            d.points = ((d.points / enlarge + origin) / scale).astype(np.float32)
+            return d
+    return None
 
 
 def cover_look(rgb: np.ndarray, box: np.ndarray, votes: np.ndarray, thumbnails: CoverThumbnails,

@@ -24,7 +24,7 @@ from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
 from knowyourband.index.locals import KINDS
 from knowyourband.recognize import blur
-from knowyourband.recognize.covers import CoverThumbnails, cover_look, step_back
+from knowyourband.recognize.covers import CoverThumbnails, cover_look, sharpened, step_back
 from knowyourband.recognize.detections import Detection, detect, quad_box, resolve
 from knowyourband.recognize.lookalike import LogoLookalikes
 from knowyourband.recognize.proposals import MARGIN, look_closer, mark_boxed, unexplained, without_covers_held_by_logos
@@ -182,7 +182,8 @@ default_conf: dict[str, Any] = {
     # glyph, so the namings that rest on the fewest points want more there: `sharpen_inliers`
     # similarity inliers (box agreement, the cover print; one left-out band's cover print had 4) and
     # a lookalike margin of `sharpen_lookalike_margin` (two left-out bands' logos came to 0.084 and
-    # 0.089 on the left-out index, docs/engine.md).
+    # 0.089 on the left-out index, docs/engine.md). A cover box still unnamed after its look measures
+    # the blur on its own candidate instead (covers.sharpened).
     "sharpen": True,
     "sharpen_objects": 4,
     "sharpen_min_blur": 1.0,
@@ -334,7 +335,7 @@ class Recognizer:
                 if sharper:
                     closer = closer + self._boxed(sharper, proposals)
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
-                looks = self._cover_looks(loaded.rgb, gray, proposals, kept, first.votes)
+                looks = self._cover_looks(loaded.rgb, gray, detail, scale, proposals, kept, first.votes)
                 if looks:
                     mark_boxed(looks, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
                     kept, rivals = resolve(passing + closer + looks, c["max_overlap"], c["min_inliers"])
@@ -390,10 +391,11 @@ class Recognizer:
         return look_closer(sharp, pending, sharper, self.search_and_verify, self.index, scale, self._crops,
                            self._embedder, self._lookalikes)
 
-    def _cover_looks(self, rgb: np.ndarray, gray: np.ndarray, proposals: list[Proposal], kept: list[Detection],
-                     votes: np.ndarray) -> list[Detection]:
-        """The album boxes (working pixels) still unnamed that a step back or their look names
-        (recognize/covers.py)."""
+    def _cover_looks(self, rgb: np.ndarray, gray: np.ndarray, detail: np.ndarray, scale: float,
+                     proposals: list[Proposal], kept: list[Detection], votes: np.ndarray) -> list[Detection]:
+        """The album boxes (working pixels) still unnamed that a step back, their look or, in a blurred
+        photo, their own candidate's sharpening names (recognize/covers.py; `detail` and `scale` as
+        `_sharper_look`'s)."""
         c = self.config
         if self._covers is None:
             return []
@@ -404,6 +406,8 @@ class Recognizer:
             box = np.asarray(p.box, np.float64)
             d = step_back(gray, rgb, box, self.search_and_verify, self.index, self._covers, c)
             d = d or cover_look(rgb, box, votes, self._covers, c)
+            if d is None and c["sharpen"]:
+                d = sharpened(gray, detail, scale, box, self.search_and_verify, self.index, c)
             if d is not None:
                 named.append(d)
         return named
