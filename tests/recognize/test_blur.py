@@ -86,6 +86,10 @@ def test_only_geometric_outlines_of_a_useful_size_are_measured(tmp_path):
     tiny = [np.array([[60, 60], [100, 60], [100, 72], [60, 72]])]
     photo, found, index = _scene(tmp_path, Blur("motion", 12, 0), tiny)
     assert measure(photo, found, index, limit=4) is None
+    photo, found, index = _scene(tmp_path, Blur("motion", 12, 0), QUADS)
+    found[0].quad = found[0].quad + [0, 2000]  # a candidate placed off the photo
+    found[1].quad = found[1].quad - [3000, 0]
+    assert measure(photo, found, index, limit=4) is None
 
 
 def test_kernels_sum_to_one_and_grow_with_scale():

@@ -88,6 +88,8 @@ def patches(gray: np.ndarray, found: list[Detection], index: Index, limit: int) 
         half_w, half_h = min(x1 - x0, WINDOW) / 2 + PAD, min(y1 - y0, WINDOW) / 2 + PAD
         x0, y0 = max(0, int(cx - half_w)), max(0, int(cy - half_h))
         x1, y1 = min(w, int(np.ceil(cx + half_w))), min(h, int(np.ceil(cy + half_h)))
+        if x1 <= x0 or y1 <= y0:  # a candidate's outline may lie off the photo
+            continue
         th, tw = thumb.shape
         corners = np.float32([[0, 0], [tw, 0], [tw, th], [0, th]])
         to_patch = cv2.getPerspectiveTransform(corners, np.float32(d.quad - [x0, y0]))
