@@ -145,7 +145,7 @@ def sharpened(gray: np.ndarray, detail: np.ndarray, scale: float, box: np.ndarra
     refs = index.locals.refs
     box = np.asarray(box, np.float64) * scale
     crop_conf = crop_search_conf(conf, "album")
-    # Covers are large (995 in 1,000 standard ones at least 100 px across): no doubled octave is needed.
+    # Covers are large (622 of the 625 standard ones are at least 100 px across): no doubled octave.
     config = crop_feature_config(conf, fine_octave=False)
     feats, origin, enlarge = crop_features(detail, box, conf["proposal_side"], config)
     if len(feats) < conf["step_back_inliers"]:
