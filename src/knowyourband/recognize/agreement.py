@@ -40,6 +40,10 @@ class Similarity(NamedTuple):
     photo: np.ndarray  # (m, 2) float32 their positions in the pass
     ref: np.ndarray  # (m, 2) float32 their positions in the reference
 
+    def outline(self, width: float, height: float) -> np.ndarray:
+        """The (4, 2) corners of the width x height reference, placed in the pass's pixels."""
+        return geometry.outline(width, height) @ self.matrix[:, :2].T + self.matrix[:, 2]
+
 
 def similarity(p: Pass, position: int, index: Index, conf: dict) -> Similarity | None:
     """Reference position `position` placed by a similarity (RANSAC within `agreement_px`) on its
@@ -87,8 +91,7 @@ def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict)
     placed = similarity(p, best, index, conf)
     if placed is None:
         return None
-    corners = geometry.outline(float(refs["width"][best]), float(refs["height"][best]))
-    quad = corners @ placed.matrix[:, :2].T + placed.matrix[:, 2]
+    quad = placed.outline(float(refs["width"][best]), float(refs["height"][best]))
     if iou_matrix(quad_box(quad)[None, :], box[None, :])[0, 0] < conf["agreement_iou"]:
         return None
     points, n = placed.photo[placed.inliers], int(placed.inliers.sum())

@@ -18,6 +18,7 @@ import numpy as np
 
 from knowyourband.index import Index
 from knowyourband.recognize.detections import Detection, quad_box
+from knowyourband.recognize.proposals import MARGIN
 
 # Detections whose outline comes from matched keypoints; the box-based namings only guess it.
 GEOMETRIC = ("homography", "affine", "similarity")
@@ -156,3 +157,14 @@ def deconvolve(gray: np.ndarray, k: np.ndarray, nsr: float, region: np.ndarray) 
     sharp = np.fft.irfft2(f * np.conj(g) / (np.abs(g) ** 2 + nsr), s=(rows, cols))
     out[y0:y1, x0:x1] = np.clip(sharp[pad:pad + y1 - y0, pad:pad + x1 - x0], 0, 255).astype(np.uint8)
     return out
+
+
+def sharpen(gray: np.ndarray, found: Blur, scale: float, boxes: np.ndarray, nsr: float) -> np.ndarray:
+    """A copy of the (H, W) uint8 `gray`, of whose pixels a working pixel holds `scale`, deconvolved by
+    `found` wherever a closer look's crops of the `boxes` (N, 4, in `gray`'s pixels) reach: each box,
+    its crop margin, and the kernel's own width beyond them."""
+    k = kernel(found, scale)
+    boxes = np.asarray(boxes, np.float64)
+    reach = (boxes[:, 2:] - boxes[:, :2]) * MARGIN + max(k.shape)
+    region = np.concatenate([(boxes[:, :2] - reach).min(axis=0), (boxes[:, 2:] + reach).max(axis=0)])
+    return deconvolve(gray, k, nsr, region)

@@ -40,8 +40,7 @@ from knowyourband.recognize import blur
 from knowyourband.recognize.agreement import box_agreement, similarity
 from knowyourband.recognize.detections import Detection
 from knowyourband.recognize.lookalike import nearest_by_band, outvoted
-from knowyourband.recognize.proposals import MARGIN, crop_feature_config, crop_features, crop_search_conf
-from knowyourband.verify import geometry
+from knowyourband.recognize.proposals import crop_feature_config, crop_features, crop_search_conf
 
 if TYPE_CHECKING:
     from knowyourband.recognize.recognizer import Pass
@@ -159,16 +158,13 @@ def sharpened(gray: np.ndarray, detail: np.ndarray, scale: float, box: np.ndarra
     placed = similarity(p, best, index, {**conf, "agreement_inliers": conf["step_back_inliers"]})
     if placed is None:
         return None
-    quad = geometry.outline(float(refs["width"][best]), float(refs["height"][best])) @ placed.matrix[:, :2].T
-    quad = ((quad + placed.matrix[:, 2]) / enlarge + origin) / scale
+    quad = (placed.outline(float(refs["width"][best]), float(refs["height"][best])) / enlarge + origin) / scale
     candidate = Detection(best, quad, int(placed.inliers.sum()), 1.0, np.zeros(0, np.int32),
                           np.zeros((0, 2), np.float32), "similarity")
     found = blur.measure(gray, [candidate], index, 1)
     if found is None or found.spread < conf["sharpen_min_blur"]:
         return None
-    k = blur.kernel(found, scale)
-    reach = (box[2:] - box[:2]) * MARGIN + max(k.shape)
-    sharp = blur.deconvolve(detail, k, conf["sharpen_nsr"], np.concatenate([box[:2] - reach, box[2:] + reach]))
+    sharp = blur.sharpen(detail, found, scale, box[None], conf["sharpen_nsr"])
     feats, origin, enlarge = crop_features(sharp, box, conf["proposal_side"], config)
     for d in search(feats, crop_conf).passing(crop_conf):
         if d.ref == best:

@@ -27,7 +27,7 @@ from knowyourband.recognize import blur
 from knowyourband.recognize.covers import CoverThumbnails, cover_look, sharpened, step_back
 from knowyourband.recognize.detections import Detection, detect, quad_box, resolve
 from knowyourband.recognize.lookalike import LogoLookalikes
-from knowyourband.recognize.proposals import MARGIN, look_closer, mark_boxed, unexplained, without_covers_held_by_logos
+from knowyourband.recognize.proposals import look_closer, mark_boxed, unexplained, without_covers_held_by_logos
 from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import Candidate, RecognizedObject, Result
 from knowyourband.verify.geometry import inside_convex
@@ -382,11 +382,8 @@ class Recognizer:
         found = blur.measure(gray, kept, self.index, c["sharpen_objects"])
         if found is None or found.spread < c["sharpen_min_blur"]:
             return []
-        k = blur.kernel(found, scale)
-        boxes = np.array([p.box for p in pending], np.float64) * scale
-        reach = (boxes[:, 2:] - boxes[:, :2]) * MARGIN + max(k.shape)
-        region = np.concatenate([(boxes[:, :2] - reach).min(axis=0), (boxes[:, 2:] + reach).max(axis=0)])
-        sharp = blur.deconvolve(detail, k, c["sharpen_nsr"], region)
+        sharp = blur.sharpen(detail, found, scale, np.array([p.box for p in pending], np.float64) * scale,
+                             c["sharpen_nsr"])
         sharper = {**c, "lookalike_margin": c["sharpen_lookalike_margin"], "agreement_inliers": c["sharpen_inliers"]}
         return look_closer(sharp, pending, sharper, self.search_and_verify, self.index, scale, self._crops,
                            self._embedder, self._lookalikes)
