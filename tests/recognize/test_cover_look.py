@@ -9,6 +9,7 @@ import numpy as np
 from engine_scenes import drawing
 from knowyourband.features import stretch
 from knowyourband.recognize.covers import CoverThumbnails, cover_look, inscribed, sharpened, step_back
+from knowyourband.recognize.proposals import Crop, crop_feature_config, crop_features, crop_search_conf
 
 TURN = 25.0  # degrees
 
@@ -90,6 +91,13 @@ def test_a_step_back_places_a_cover_too_blurred_for_the_first_pass(recognizer) -
     assert step_back(gray, photo, box, recognizer.search_and_verify, index, elsewhere, conf) is None
 
 
+def _closer_crop(recognizer, gray: np.ndarray, box: np.ndarray) -> Crop:
+    """The closer look's crop of an album `box` (over 100 px: no enlargement) and what its search saw."""
+    conf = recognizer.config
+    feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], crop_feature_config(conf, False))
+    return Crop(recognizer.search_and_verify(feats, crop_search_conf(conf, "album")), box, origin, enlarge)
+
+
 def test_a_cover_alone_in_a_shaken_photo_is_placed_once_sharpened_by_its_own_candidate(recognizer) -> None:
     ref, cover = _cover(recognizer, 2)
     photo, quad, box = _turned_blurred_photo(cover, blur=35)
@@ -97,14 +105,17 @@ def test_a_cover_alone_in_a_shaken_photo_is_placed_once_sharpened_by_its_own_can
     gray = stretch(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY))
     conf, index, search = recognizer.config, recognizer.index, recognizer.search_and_verify
     assert search(recognizer.photo_features(gray)).passing(conf) == []
-    found = sharpened(gray, gray, 1.0, box, search, index, conf)
+    crop = _closer_crop(recognizer, gray, box)
+    assert crop.seen.passing(crop_search_conf(conf, "album")) == []
+    found = sharpened(gray, gray, 1.0, crop, search, index, conf)
     assert found is not None and found.ref == ref and found.model == "homography"
     assert found.score >= conf["min_score"] and found.inliers >= conf["min_inliers"]
     assert np.abs(found.quad - quad).max() < 20
     # Without blur to take away there is nothing to sharpen: the crop as it is was the closer look's.
     still, _, _ = _turned_blurred_photo(cover, blur=1)
     still_gray = stretch(cv2.cvtColor(still, cv2.COLOR_RGB2GRAY))
-    assert sharpened(still_gray, still_gray, 1.0, box, search, index, conf) is None
+    crop = _closer_crop(recognizer, still_gray, box)
+    assert sharpened(still_gray, still_gray, 1.0, crop, search, index, conf) is None
 
 
 def test_the_views_of_a_box_include_the_box_itself_turns_both_ways_and_a_tighter_box() -> None:

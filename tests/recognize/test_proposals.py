@@ -213,3 +213,17 @@ def test_a_logo_crop_searches_inverted_only_when_its_plain_matches_name_no_logo(
     eager = recognizer.search_and_verify(inverted_print, conf, logo_first=True, eager=True)
     assert [(d.ref, d.inliers) for d in eager.verified] == [(d.ref, d.inliers) for d in lazy.verified]
     assert np.array_equal(eager.matches.query, lazy.matches.query)
+
+
+def test_the_closer_look_hands_back_its_crops_of_album_boxes_it_named_nothing_in(recognizer):
+    gray = cv2.cvtColor(background(11), cv2.COLOR_RGB2GRAY)  # nothing of the catalogue in it
+    empty, logo = [100.0, 100.0, 400.0, 400.0], [500.0, 100.0, 800.0, 200.0]
+    unnamed = {}
+    found = look_closer(gray, [Proposal("album", empty, 0.9), Proposal("logo", logo, 0.9)], recognizer.config,
+                        recognizer.search_and_verify, recognizer.index, unnamed=unnamed)
+    assert found == []
+    assert list(unnamed) == [tuple(empty)]  # album boxes only: a logo box has no later look of this kind
+    crop = unnamed[tuple(empty)]
+    assert np.allclose(crop.box, empty) and crop.enlarge == 1.0  # 300 px: no enlargement
+    assert np.allclose(crop.origin, [25.0, 25.0])  # the box less its 25 % margin
+    assert len(crop.seen.features) > 0

@@ -40,7 +40,7 @@ from knowyourband.recognize import blur
 from knowyourband.recognize.agreement import box_agreement, similarity
 from knowyourband.recognize.detections import Detection
 from knowyourband.recognize.lookalike import nearest_by_band, outvoted
-from knowyourband.recognize.proposals import crop_feature_config, crop_features, crop_search_conf
+from knowyourband.recognize.proposals import Crop, crop_feature_config, crop_features, crop_search_conf
 
 if TYPE_CHECKING:
     from knowyourband.recognize.recognizer import Pass
@@ -133,23 +133,15 @@ def step_back(gray: np.ndarray, rgb: np.ndarray, box: np.ndarray, search: Callab
     return agreed
 
 
-def sharpened(gray: np.ndarray, detail: np.ndarray, scale: float, box: np.ndarray,
+def sharpened(gray: np.ndarray, detail: np.ndarray, scale: float, crop: Crop,
               search: Callable[[Features, dict], "Pass"], index: Index, conf: dict) -> Detection | None:
-    """The cover in the album `box` (4,) of the working photo `gray`, placed in the `detail` photo
-    (`scale` of its pixels a working pixel) sharpened by the blur its own candidate shows (module
-    doc): the crop's top-voted cover placed by a similarity with at least `step_back_inliers`
-    inliers measures it (`blur.measure`, spread at least `sharpen_min_blur`), and the sharpened
-    crop must place that same cover past the score and ratio gates. Returns that placement
-    (working pixels, its own score), else None."""
-    refs = index.locals.refs
-    box = np.asarray(box, np.float64) * scale
-    crop_conf = crop_search_conf(conf, "album")
-    # Covers are large (622 of the 625 standard ones are at least 100 px across): no doubled octave.
-    config = crop_feature_config(conf, fine_octave=False)
-    feats, origin, enlarge = crop_features(detail, box, conf["proposal_side"], config)
-    if len(feats) < conf["step_back_inliers"]:
-        return None
-    p = search(feats, crop_conf)
+    """The cover in an album box of the working photo `gray`, placed in the `detail` photo (`scale` of
+    its pixels a working pixel) sharpened by the blur its own candidate shows (module doc). `crop` is
+    the closer look's of that box, which named nothing: its top-voted cover placed by a similarity
+    with at least `step_back_inliers` inliers measures the blur (`blur.measure`, spread at least
+    `sharpen_min_blur`), and the same crop of the sharpened photo must place that same cover past
+    the score and ratio gates. Returns that placement (working pixels, its own score), else None."""
+    refs, p = index.locals.refs, crop.seen
     if not len(p.votes):
         return None
     best = int(np.argmax(p.votes))
@@ -158,14 +150,17 @@ def sharpened(gray: np.ndarray, detail: np.ndarray, scale: float, box: np.ndarra
     placed = similarity(p, best, index, {**conf, "agreement_inliers": conf["step_back_inliers"]})
     if placed is None:
         return None
-    quad = (placed.outline(float(refs["width"][best]), float(refs["height"][best])) / enlarge + origin) / scale
-    candidate = Detection(best, quad, int(placed.inliers.sum()), 1.0, np.zeros(0, np.int32),
-                          np.zeros((0, 2), np.float32), "similarity")
+    outline = placed.outline(float(refs["width"][best]), float(refs["height"][best]))
+    candidate = Detection(best, (outline / crop.enlarge + crop.origin) / scale, int(placed.inliers.sum()), 1.0,
+                          np.zeros(0, np.int32), np.zeros((0, 2), np.float32), "similarity")
     found = blur.measure(gray, [candidate], index, 1)
     if found is None or found.spread < conf["sharpen_min_blur"]:
         return None
-    sharp = blur.sharpen(detail, found, scale, box[None], conf["sharpen_nsr"])
-    feats, origin, enlarge = crop_features(sharp, box, conf["proposal_side"], config)
+    sharp = blur.sharpen(detail, found, scale, crop.box[None], conf["sharpen_nsr"])
+    # The closer look's crop of the box again, of the sharpened pixels.
+    config = crop_feature_config(conf, fine_octave=crop.enlarge > 1.0)
+    feats, origin, enlarge = crop_features(sharp, crop.box, conf["proposal_side"], config)
+    crop_conf = crop_search_conf(conf, "album")
     for d in search(feats, crop_conf).passing(crop_conf):
         if d.ref == best:
             d.quad = (d.quad / enlarge + origin) / scale

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Executor
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 import cv2
 import numpy as np
@@ -33,6 +33,16 @@ if TYPE_CHECKING:
 MARGIN = 0.25  # of the proposal's width and height on each side: detector boxes are loose
 MAX_ENLARGE = 4.0  # beyond 4x an enlarged crop only adds interpolation blur
 MAX_SIDE = 4096  # feature extraction shrinks only crops longer than this (enlarged crops stay as they are)
+
+
+class Crop(NamedTuple):
+    """A closer look's search of one box: what it saw, and where its pixels sit in the photo it was cut
+    from (photo = crop / enlarge + origin)."""
+
+    seen: Pass
+    box: np.ndarray  # (4,) the box, in the pixels of the photo it was cut from
+    origin: np.ndarray  # (2,)
+    enlarge: float
 
 
 def unexplained(proposals: list[Proposal], kept: list[Detection], kinds: np.ndarray, min_score: float,
@@ -131,7 +141,8 @@ def crop_search_conf(conf: dict, kind: str) -> dict:
 
 def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search: Callable[..., Pass],
                 index: Index, scale: float = 1.0, pool: Executor | None = None, embedder: Embedder | None = None,
-                lookalikes: LogoLookalikes | None = None) -> list[Detection]:
+                lookalikes: LogoLookalikes | None = None,
+                unnamed: dict[tuple[float, ...], Crop] | None = None) -> list[Detection]:
     """Second-pass detections (working pixels) in each proposal's box (working pixels).
 
     `gray` may hold more pixels than the working photo: `scale` = its pixels per working pixel
@@ -147,6 +158,9 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
     When no placement passes the gates, the box may still be named by its agreement with the
     top-voted reference (`agreement.box_agreement`), and a logo box, given an `embedder` and the
     index's `lookalikes`, by how it looks (`lookalike.lookalike`).
+
+    `unnamed`, when given, receives the crop of each album box nothing named, by its box, for a later
+    look at the same pixels (`covers.sharpened`).
 
     `pool`: crops are independent, so they may run side by side (a crop's SIFT is too small to
     keep two cores busy on its own); results come back in proposal order either way.
@@ -191,6 +205,8 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
         for d in named:
             d.quad = (d.quad / enlarge + origin) / scale
             d.points = ((d.points / enlarge + origin) / scale).astype(np.float32)
+        if not named and unnamed is not None and proposal.kind == "album":
+            unnamed[tuple(proposal.box)] = Crop(p, box, origin, enlarge)
         return named
 
     per_crop = pool.map(one, proposals) if pool is not None else map(one, proposals)

@@ -27,7 +27,7 @@ from knowyourband.recognize import blur
 from knowyourband.recognize.covers import CoverThumbnails, cover_look, sharpened, step_back
 from knowyourband.recognize.detections import Detection, detect, quad_box, resolve
 from knowyourband.recognize.lookalike import LogoLookalikes
-from knowyourband.recognize.proposals import look_closer, mark_boxed, unexplained, without_covers_held_by_logos
+from knowyourband.recognize.proposals import Crop, look_closer, mark_boxed, unexplained, without_covers_held_by_logos
 from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import Candidate, RecognizedObject, Result
 from knowyourband.verify.geometry import inside_convex
@@ -326,8 +326,9 @@ class Recognizer:
             if pending:
                 t = time.perf_counter()
                 detail, scale = self._detail_gray(image, loaded, gray)
+                unnamed: dict = {}
                 closer = look_closer(detail, pending, c, self.search_and_verify, self.index, scale, self._crops,
-                                     self._embedder, self._lookalikes)
+                                     self._embedder, self._lookalikes, unnamed)
                 if closer:
                     closer = self._boxed(closer, proposals)
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
@@ -335,7 +336,7 @@ class Recognizer:
                 if sharper:
                     closer = closer + self._boxed(sharper, proposals)
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
-                looks = self._cover_looks(loaded.rgb, gray, detail, scale, proposals, kept, first.votes)
+                looks = self._cover_looks(loaded.rgb, gray, detail, scale, unnamed, proposals, kept, first.votes)
                 if looks:
                     mark_boxed(looks, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
                     kept, rivals = resolve(passing + closer + looks, c["max_overlap"], c["min_inliers"])
@@ -389,10 +390,11 @@ class Recognizer:
                            self._embedder, self._lookalikes)
 
     def _cover_looks(self, rgb: np.ndarray, gray: np.ndarray, detail: np.ndarray, scale: float,
-                     proposals: list[Proposal], kept: list[Detection], votes: np.ndarray) -> list[Detection]:
+                     unnamed: dict[tuple[float, ...], Crop], proposals: list[Proposal], kept: list[Detection],
+                     votes: np.ndarray) -> list[Detection]:
         """The album boxes (working pixels) still unnamed that a step back, their look or, in a blurred
         photo, their own candidate's sharpening names (recognize/covers.py; `detail` and `scale` as
-        `_sharper_look`'s)."""
+        `_sharper_look`'s, `unnamed` the closer look's crops of the album boxes it named nothing in)."""
         c = self.config
         if self._covers is None:
             return []
@@ -403,8 +405,9 @@ class Recognizer:
             box = np.asarray(p.box, np.float64)
             d = step_back(gray, rgb, box, self.search_and_verify, self.index, self._covers, c)
             d = d or cover_look(rgb, box, votes, self._covers, c)
-            if d is None and c["sharpen"]:
-                d = sharpened(gray, detail, scale, box, self.search_and_verify, self.index, c)
+            crop = unnamed.get(tuple(p.box))
+            if d is None and c["sharpen"] and crop is not None:
+                d = sharpened(gray, detail, scale, crop, self.search_and_verify, self.index, c)
             if d is not None:
                 named.append(d)
         return named
