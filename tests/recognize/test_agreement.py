@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
+import json
 
+import numpy as np
+import pytest
+
+from engine_scenes import drawing
 from knowyourband.features import Features
 from knowyourband.recognize.agreement import box_agreement, printed_on_cover
-from knowyourband.recognize.recognizer import Pass
+from knowyourband.recognize.recognizer import Pass, Recognizer
 from knowyourband.verify.vote import Matches
 
 SCALE, SHIFT = 0.2, np.array([300.0, 200.0])  # the reference printed at a fifth of its size
@@ -70,6 +74,36 @@ def test_only_a_runner_up_of_the_box_kind_can_be_too_close(recognizer) -> None:
     box, conf, index = _true_box(recognizer, ref), recognizer.config, recognizer.index
     assert box_agreement(_pass(recognizer, ref, 6, 5.0, rival=album), box, "logo", index, conf) is not None
     assert box_agreement(_pass(recognizer, ref, 6, 5.0, rival=other_logo), box, "logo", index, conf) is None
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Recognizer:
+    """The engine of a catalogue whose first band has two logo versions (logo0 and logo1)."""
+    from knowyourband.index import build
+
+    folder = tmp_path_factory.mktemp("versions")
+    path = drawing.write_catalog(folder / "catalog", 3, 1, seed=5)
+    catalog = json.loads(path.read_text())
+    catalog["references"][1]["band_id"] = catalog["references"][0]["band_id"]
+    path.write_text(json.dumps(catalog))
+    build(path, folder / "index", workers=1)
+    return Recognizer.open(folder / "index")
+
+
+def _position(recognizer: Recognizer, key: str) -> int:
+    index = recognizer.index
+    wanted = index.catalog.reference_by_key(key).id
+    return int(np.nonzero(index.locals.refs["id"] == wanted)[0][0])
+
+
+def test_the_band_other_logo_version_is_no_rival(two_versions: Recognizer) -> None:
+    # A print matches each version of its band's logo about as well; either names the band.
+    index, conf = two_versions.index, two_versions.config
+    first, second, other = (_position(two_versions, key) for key in ("logo0", "logo1", "logo2"))
+    box = _true_box(two_versions, first)
+    found = box_agreement(_pass(two_versions, first, 6, 5.0, rival=second), box, "logo", index, conf)
+    assert found is not None and found.ref == first
+    assert box_agreement(_pass(two_versions, first, 6, 5.0, rival=other), box, "logo", index, conf) is None
 
 
 def _cover_print(recognizer, part: tuple[float, float], n: int = 8, runner_up: float = 1.0,

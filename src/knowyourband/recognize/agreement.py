@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from knowyourband.recognize.recognizer import Pass
 
 
+RIVALS = 20  # references looked at, by votes, for the first one of another band (or release)
+
+
 class Similarity(NamedTuple):
     """A reference placed on its correspondences in a pass by a similarity transform."""
 
@@ -65,14 +68,37 @@ def similarity(p: Pass, position: int, index: Index, conf: dict) -> Similarity |
     return Similarity(matrix, sel, inliers, photo, ref)
 
 
+def runner_up(votes: np.ndarray, best: int, index: Index) -> float:
+    """The most votes of a reference of `best`'s kind that names something else: another band for a
+    logo, another release for a cover. A cover's votes are shared with the logo printed on it, so
+    other kinds are no rivals; nor are the band's other logo versions (47 of the standard
+    benchmark's 300 bands have two or three), which its print matches as well as the one it copies."""
+    refs, catalog = index.locals.refs, index.catalog
+    voted = np.nonzero((refs["kind"] == refs["kind"][best]) & (votes > 0))[0]
+    voted = voted[voted != best]
+    if not len(voted):
+        return 0.0
+    ranked = voted[np.argsort(-votes[voted])[:RIVALS]]
+
+    # The catalogue is read only for the few references that won the most votes.
+    def identity(position: int) -> int:
+        ref = catalog.reference(int(refs["id"][position]))
+        return ref.band_id if KINDS[int(refs["kind"][position])] == "logo" else ref.release_id
+
+    own = identity(best)
+    # None of another identity among the first RIVALS: the last of them bounds the rest, if any.
+    bound = float(votes[ranked[-1]]) if len(voted) > RIVALS else 0.0
+    return next((float(votes[r]) for r in ranked if identity(int(r)) != own), bound)
+
+
 def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict) -> Detection | None:
     """The top-voted reference of a closer look's pass `p`, placed by a similarity transform, when
     its outline agrees with the detector's `box` (4,) of class `kind`, both in the pass's pixels.
 
     Conditions (conf keys): the reference is of the box's kind and has at least `agreement_margin`
-    times the vote weight of the next reference of that kind; the similarity has at least
-    `agreement_inliers` inliers within `agreement_px`; the outline's bounding box overlaps `box` at
-    IoU >= `agreement_iou`. The detection's score is `agreement_score`, the precision this evidence
+    times the vote weight of the next reference of that kind that names something else (`runner_up`);
+    the similarity has at least `agreement_inliers` inliers within `agreement_px`; the outline's
+    bounding box overlaps `box` at IoU >= `agreement_iou`. The detection's score is `agreement_score`, the precision this evidence
     had on the benchmark.
     """
     refs = index.locals.refs
@@ -82,11 +108,7 @@ def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict)
     best = int(np.argmax(votes))
     if votes[best] <= 0 or KINDS[int(refs["kind"][best])] != kind:
         return None
-    # Rivals are references of the box's kind: a cover's votes are shared with the logo printed on it.
-    rivals = refs["kind"] == refs["kind"][best]
-    rivals[best] = False
-    runner_up = float(votes[rivals].max()) if rivals.any() else 0.0
-    if votes[best] < conf["agreement_margin"] * runner_up:
+    if votes[best] < conf["agreement_margin"] * runner_up(votes, best, index):
         return None
     placed = similarity(p, best, index, conf)
     if placed is None:
@@ -99,9 +121,6 @@ def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict)
     return Detection(best, quad, n, n / len(placed.matches), p.matches.query[placed.matches][placed.inliers], points,
                      "similarity", density=n / max(within, n, 1),
                      coverage=geometry.hull_area(points) / max(quad_area(quad), 1.0), score=conf["agreement_score"])
-
-
-RIVALS = 20  # references looked at, by votes, for the first one of another band
 
 
 def printed_on_cover(p: Pass, box: np.ndarray, box_score: float, index: Index, conf: dict) -> Detection | None:
@@ -144,8 +163,8 @@ def printed_on_cover(p: Pass, box: np.ndarray, box_score: float, index: Index, c
     ranked = np.argsort(-votes)[1:RIVALS + 1]
     # No other band among the first RIVALS: the last of them bounds every other band's votes.
     bound = float(votes[ranked[-1]]) if len(ranked) else 0.0
-    runner_up = next((float(votes[r]) for r in ranked if band(int(r)) != own), bound)
-    if votes[best] < conf["agreement_margin"] * runner_up:
+    rival = next((float(votes[r]) for r in ranked if band(int(r)) != own), bound)
+    if votes[best] < conf["agreement_margin"] * rival:
         return None
     logos = np.nonzero(np.isin(refs["id"], [r.id for r in catalog.band_references(own) if r.kind == "logo"]))[0]
     if len(logos) == 0:
