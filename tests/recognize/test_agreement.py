@@ -76,6 +76,25 @@ def test_only_a_runner_up_of_the_box_kind_can_be_too_close(recognizer) -> None:
     assert box_agreement(_pass(recognizer, ref, 6, 5.0, rival=other_logo), box, "logo", index, conf) is None
 
 
+def test_a_print_cut_by_the_frame_names_the_box_of_what_the_photo_shows(recognizer) -> None:
+    # The detector boxes only the part inside the photo; the outline runs on past the frame.
+    index, conf, ref = recognizer.index, recognizer.config, _logo_position(recognizer)
+    locals_ = index.locals
+    width = float(locals_.refs["width"][ref])
+    start, count = int(locals_.refs["start"][ref]), int(locals_.refs["count"][ref])
+    rows = np.arange(start, start + count, dtype=np.int64)
+    rows = rows[locals_.keypoints(rows)[:, 0] < 0.4 * width][:6]
+    p = _pass(recognizer, ref, len(rows), rows=rows)
+    whole = _true_box(recognizer, ref)
+    edge = SHIFT[0] + 0.45 * SCALE * width  # the photo's right edge
+    shown = np.array([whole[0], whole[1], edge, whole[3]])
+    assert box_agreement(p, shown, "logo", index, conf) is None
+    found = box_agreement(p, shown, "logo", index, conf, bounds=np.array([0.0, 0.0, edge, 2000.0]))
+    assert found is not None and found.ref == ref
+    assert np.abs(found.quad - [[whole[0], whole[1]], [whole[2], whole[1]], [whole[2], whole[3]],
+                                [whole[0], whole[3]]]).max() < 1.0  # the whole outline, off the photo too
+
+
 @pytest.fixture(scope="module")
 def two_versions(tmp_path_factory: pytest.TempPathFactory) -> Recognizer:
     """The engine of a catalogue whose first band has two logo versions (logo0 and logo1)."""

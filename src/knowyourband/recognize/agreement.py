@@ -91,15 +91,18 @@ def runner_up(votes: np.ndarray, best: int, index: Index) -> float:
     return next((float(votes[r]) for r in ranked if identity(int(r)) != own), bound)
 
 
-def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict) -> Detection | None:
+def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict,
+                  bounds: np.ndarray | None = None) -> Detection | None:
     """The top-voted reference of a closer look's pass `p`, placed by a similarity transform, when
     its outline agrees with the detector's `box` (4,) of class `kind`, both in the pass's pixels.
+    `bounds` (4,), the photo's extent in those pixels: the detector boxes only what the photo shows
+    (a sleeve cut by the frame), so the outline is clipped to it first.
 
     Conditions (conf keys): the reference is of the box's kind and has at least `agreement_margin`
     times the vote weight of the next reference of that kind that names something else (`runner_up`);
     the similarity has at least `agreement_inliers` inliers within `agreement_px`; the outline's
-    bounding box overlaps `box` at IoU >= `agreement_iou`. The detection's score is `agreement_score`, the precision this evidence
-    had on the benchmark.
+    bounding box overlaps `box` at IoU >= `agreement_iou`. The detection's score is
+    `agreement_score`, the precision this evidence had on the benchmark.
     """
     refs = index.locals.refs
     votes = p.votes
@@ -114,7 +117,10 @@ def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict)
     if placed is None:
         return None
     quad = placed.outline(float(refs["width"][best]), float(refs["height"][best]))
-    if iou_matrix(quad_box(quad)[None, :], box[None, :])[0, 0] < conf["agreement_iou"]:
+    shown = quad_box(quad)
+    if bounds is not None:
+        shown = np.concatenate([np.maximum(shown[:2], bounds[:2]), np.minimum(shown[2:], bounds[2:])])
+    if iou_matrix(shown[None, :], box[None, :])[0, 0] < conf["agreement_iou"]:
         return None
     points, n = placed.photo[placed.inliers], int(placed.inliers.sum())
     within = int(geometry.inside_convex(quad, p.features.keypoints[:, :2].astype(np.float64)).sum())

@@ -40,7 +40,7 @@ from knowyourband.recognize import blur
 from knowyourband.recognize.agreement import box_agreement, similarity
 from knowyourband.recognize.detections import Detection
 from knowyourband.recognize.lookalike import nearest_by_band, outvoted
-from knowyourband.recognize.proposals import Crop, crop_feature_config, crop_features, crop_search_conf
+from knowyourband.recognize.proposals import Crop, crop_bounds, crop_feature_config, crop_features, crop_search_conf
 
 if TYPE_CHECKING:
     from knowyourband.recognize.recognizer import Pass
@@ -121,7 +121,8 @@ def step_back(gray: np.ndarray, rgb: np.ndarray, box: np.ndarray, search: Callab
     if len(feats) < conf["step_back_inliers"]:
         return None
     crop_conf = {**crop_search_conf(conf, "album"), "agreement_inliers": conf["step_back_inliers"]}
-    agreed = box_agreement(search(feats, crop_conf), (box - np.tile(origin, 2)) * enlarge, "album", index, crop_conf)
+    agreed = box_agreement(search(feats, crop_conf), (box - np.tile(origin, 2)) * enlarge, "album", index, crop_conf,
+                           crop_bounds(gray.shape, origin, enlarge))
     if agreed is None:
         return None
     quad = agreed.quad / enlarge + origin

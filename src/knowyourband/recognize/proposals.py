@@ -124,6 +124,12 @@ def crop_features(gray: np.ndarray, box: np.ndarray, side: int, config: FeatureC
     return feats, np.array([x0, y0], dtype=np.float64), enlarge
 
 
+def crop_bounds(shape: tuple[int, ...], origin: np.ndarray, enlarge: float) -> np.ndarray:
+    """The (4,) extent of a photo of `shape` (H, W) in the pixels of a crop of it (`crop_features`'s
+    `origin` and `enlarge`)."""
+    return (np.array([0.0, 0.0, shape[1], shape[0]]) - np.tile(origin, 2)) * enlarge
+
+
 def crop_feature_config(conf: dict, fine_octave: bool = True) -> FeatureConfig:
     """How a crop's features are extracted (enlarged crops stay as large as they were made), with or
     without SIFT's doubled first octave."""
@@ -186,7 +192,7 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
         named = p.passing(crop_conf)
         crop_box = (box - np.tile(origin, 2)) * enlarge
         if not named:
-            agreed = box_agreement(p, crop_box, proposal.kind, index, conf)
+            agreed = box_agreement(p, crop_box, proposal.kind, index, conf, crop_bounds(gray.shape, origin, enlarge))
             if agreed is None and proposal.kind == "logo":
                 agreed = printed_on_cover(p, crop_box, proposal.score, index, conf)
             if agreed is None and proposal.kind == "logo" and embedder is not None and lookalikes is not None:
