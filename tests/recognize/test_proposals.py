@@ -50,6 +50,23 @@ def test_a_small_print_is_placed_in_working_pixels(recognizer, engine_catalog: P
     assert inside.all()
 
 
+def test_a_box_the_detector_is_unsure_of_names_only_the_photo_top_voted_reference(recognizer,
+                                                                                  engine_catalog: Path) -> None:
+    gray, truth = _small_logo_photo(engine_catalog, 110)
+    refs, catalog = recognizer.index.locals.refs, recognizer.index.catalog
+    keys = [catalog.reference(int(i)).key for i in refs["id"]]
+    weak = Proposal("logo", _box(truth).tolist(), 0.25)
+    assert recognizer.config["weak_proposal_score"] <= weak.score < recognizer.config["proposal_min_score"]
+    votes = np.zeros(len(keys))
+    votes[keys.index("logo5")] = 3.0
+    found = recognizer._closer_look(gray, 1.0, [weak], {}, votes)
+    assert [keys[d.ref] for d in found] == ["logo5"]
+    votes[keys.index("logo2")] = 4.0  # the whole photo voted for another logo
+    assert recognizer._closer_look(gray, 1.0, [weak], {}, votes) == []
+    confident = weak._replace(score=0.9)
+    assert [keys[d.ref] for d in recognizer._closer_look(gray, 1.0, [confident], {}, votes)] == ["logo5"]
+
+
 def test_a_sharper_copy_of_the_photo_is_cropped_in_its_own_pixels(recognizer, engine_catalog: Path) -> None:
     gray, truth = _small_logo_photo(engine_catalog, 110)
     sharper = cv2.resize(gray, (gray.shape[1] * 2, gray.shape[0] * 2), interpolation=cv2.INTER_CUBIC)

@@ -86,6 +86,11 @@ default_conf: dict[str, Any] = {
     # names regions no reference explains: `Result.unknown`.
     "detector": True,
     "proposal_min_score": 0.3,  # detector boxes at least this confident get a closer look
+    # On a photo that gets no tiles, a box the detector is less sure of gets a closer look too, but it
+    # may name only the reference the whole photo's keypoints voted for most: a T-shirt print bent by
+    # the cloth or half hidden scores 0.2-0.3 (the two T-shirt prints it names on the standard photos),
+    # and so does a line of serif text, which the closer look alone named as a logo (left-out index).
+    "weak_proposal_score": 0.2,
     "proposal_max": 24,  # at most this many per photo, best first (each costs ~10-30 ms)
     # A photo with at least this many logo boxes (a poster) is searched again on 2 x 2 tiles, where
     # its small logos are twice as large to the detector (detect/tiles.py); 0 turns tiles off.
@@ -321,14 +326,13 @@ class Recognizer:
             passing = self._boxed(passing, proposals)
         kept, rivals = resolve(passing, c["max_overlap"], c["min_inliers"])
         if proposals:
-            pending = unexplained(proposals, kept, self.index.locals.refs["kind"], c["proposal_min_score"],
+            pending = unexplained(proposals, kept, self.index.locals.refs["kind"], c["weak_proposal_score"],
                                   c["max_overlap"], c["agreement_iou"], c["proposal_max"])
             if pending:
                 t = time.perf_counter()
                 detail, scale = self._detail_gray(image, loaded, gray)
                 unnamed: dict = {}
-                closer = look_closer(detail, pending, c, self.search_and_verify, self.index, scale, self._crops,
-                                     self._embedder, self._lookalikes, unnamed)
+                closer = self._closer_look(detail, scale, pending, unnamed, first.votes)
                 if closer:
                     closer = self._boxed(closer, proposals)
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
@@ -349,15 +353,33 @@ class Recognizer:
         timing["total"] = _ms(t0)
         return Result(width=loaded.width, height=loaded.height, objects=objects, unknown=unknown, timing_ms=timing)
 
+    def _closer_look(self, detail: np.ndarray, scale: float, pending: list[Proposal],
+                     unnamed: dict[tuple[float, ...], Crop], votes: np.ndarray) -> list[Detection]:
+        """`look_closer` at the `pending` boxes (working pixels) in the `detail` photo (`scale` of its
+        pixels a working pixel); in the boxes scored under `proposal_min_score` (`weak_proposal_score`)
+        only the top-voted reference of the whole photo's `votes` may be named. `unnamed` receives
+        the crops of the confident album boxes nothing named (`look_closer`)."""
+        c = self.config
+        strong = [p for p in pending if p.score >= c["proposal_min_score"]]
+        weak = [p for p in pending if p.score < c["proposal_min_score"]]
+        named = look_closer(detail, strong, c, self.search_and_verify, self.index, scale, self._crops,
+                            self._embedder, self._lookalikes, unnamed) if strong else []
+        if weak and len(votes) and votes.max() > 0:
+            top = int(np.argmax(votes))
+            named += [d for d in look_closer(detail, weak, c, self.search_and_verify, self.index, scale, self._crops,
+                                             self._embedder, self._lookalikes) if d.ref == top]
+        return named
+
     def _proposals(self, rgb: np.ndarray) -> tuple[list[Proposal], float]:
-        """The learned detector's boxes on the working photo (with tiles on a crowded one) and the
-        milliseconds they took."""
+        """The learned detector's boxes on the working photo (with tiles on a crowded one, down to
+        `weak_proposal_score` on any other) and the milliseconds they took."""
         c = self.config
         t = time.perf_counter()
         lowest = min(c["detector_min_score"], c["proposal_min_score"])
-        proposals = self._detector.detect(rgb, min_score=lowest)
+        proposals = self._detector.detect(rgb, min_score=min(lowest, c["weak_proposal_score"]))
         if 0 < c["tile_min_logos"] <= sum(p.kind == "logo" and p.score >= c["proposal_min_score"] for p in proposals):
-            proposals = with_tiles(self._detector, rgb, proposals, lowest, self._crops)
+            proposals = with_tiles(self._detector, rgb, [p for p in proposals if p.score >= lowest], lowest,
+                                   self._crops)
         return proposals, _ms(t)
 
     def _boxed(self, detections: list[Detection], proposals: list[Proposal]) -> list[Detection]:
