@@ -16,7 +16,7 @@ of a single cover, the box is that band's logo (`printed_on_cover`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 import cv2
 import numpy as np
@@ -68,27 +68,40 @@ def similarity(p: Pass, position: int, index: Index, conf: dict) -> Similarity |
     return Similarity(matrix, sel, inliers, photo, ref)
 
 
+def top_voted(votes: np.ndarray, refs: np.ndarray, kind: str) -> int | None:
+    """The position of the reference with the most `votes`, when it has any and is of `kind` (the
+    index's references `refs`); else None."""
+    if not len(votes):
+        return None
+    best = int(np.argmax(votes))
+    return best if votes[best] > 0 and KINDS[int(refs["kind"][best])] == kind else None
+
+
+def rival_votes(votes: np.ndarray, best: int, candidates: np.ndarray, identity: Callable[[int], int]) -> float:
+    """The most votes of a reference among the positions `candidates` that names something other than
+    `best` does (`identity`, called only for the first RIVALS by votes, which read the catalogue): when
+    none of those does, the last of them bounds the rest; 0 when no other candidate has a vote."""
+    voted = candidates[(votes[candidates] > 0) & (candidates != best)]
+    if not len(voted):
+        return 0.0
+    ranked = voted[np.argsort(-votes[voted])[:RIVALS]]
+    own = identity(best)
+    bound = float(votes[ranked[-1]]) if len(voted) > RIVALS else 0.0
+    return next((float(votes[r]) for r in ranked if identity(int(r)) != own), bound)
+
+
 def runner_up(votes: np.ndarray, best: int, index: Index) -> float:
     """The most votes of a reference of `best`'s kind that names something else: another band for a
     logo, another release for a cover. A cover's votes are shared with the logo printed on it, so
     other kinds are no rivals; nor are the band's other logo versions (47 of the standard
     benchmark's 300 bands have two or three), which its print matches as well as the one it copies."""
     refs, catalog = index.locals.refs, index.catalog
-    voted = np.nonzero((refs["kind"] == refs["kind"][best]) & (votes > 0))[0]
-    voted = voted[voted != best]
-    if not len(voted):
-        return 0.0
-    ranked = voted[np.argsort(-votes[voted])[:RIVALS]]
 
-    # The catalogue is read only for the few references that won the most votes.
     def identity(position: int) -> int:
         ref = catalog.reference(int(refs["id"][position]))
         return ref.band_id if KINDS[int(refs["kind"][position])] == "logo" else ref.release_id
 
-    own = identity(best)
-    # None of another identity among the first RIVALS: the last of them bounds the rest, if any.
-    bound = float(votes[ranked[-1]]) if len(voted) > RIVALS else 0.0
-    return next((float(votes[r]) for r in ranked if identity(int(r)) != own), bound)
+    return rival_votes(votes, best, np.nonzero(refs["kind"] == refs["kind"][best])[0], identity)
 
 
 def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict,
@@ -106,12 +119,8 @@ def box_agreement(p: Pass, box: np.ndarray, kind: str, index: Index, conf: dict,
     """
     refs = index.locals.refs
     votes = p.votes
-    if len(votes) == 0:
-        return None
-    best = int(np.argmax(votes))
-    if votes[best] <= 0 or KINDS[int(refs["kind"][best])] != kind:
-        return None
-    if votes[best] < conf["agreement_margin"] * runner_up(votes, best, index):
+    best = top_voted(votes, refs, kind)
+    if best is None or votes[best] < conf["agreement_margin"] * runner_up(votes, best, index):
         return None
     placed = similarity(p, best, index, conf)
     if placed is None:
@@ -145,10 +154,10 @@ def printed_on_cover(p: Pass, box: np.ndarray, box_score: float, index: Index, c
     """
     refs, catalog = index.locals.refs, index.catalog
     votes = p.votes
-    if len(votes) == 0 or box_score < conf["cover_print_box_score"]:
+    if box_score < conf["cover_print_box_score"]:
         return None
-    best = int(np.argmax(votes))
-    if votes[best] <= 0 or KINDS[int(refs["kind"][best])] != "album":
+    best = top_voted(votes, refs, "album")
+    if best is None:
         return None
     placed = similarity(p, best, index, conf)
     if placed is None:
@@ -165,13 +174,9 @@ def printed_on_cover(p: Pass, box: np.ndarray, box_score: float, index: Index, c
     def band(position: int) -> int:
         return catalog.reference(int(refs["id"][position])).band_id
 
-    own = band(best)
-    ranked = np.argsort(-votes)[1:RIVALS + 1]
-    # No other band among the first RIVALS: the last of them bounds every other band's votes.
-    bound = float(votes[ranked[-1]]) if len(ranked) else 0.0
-    rival = next((float(votes[r]) for r in ranked if band(int(r)) != own), bound)
-    if votes[best] < conf["agreement_margin"] * rival:
+    if votes[best] < conf["agreement_margin"] * rival_votes(votes, best, np.arange(len(votes)), band):
         return None
+    own = band(best)
     logos = np.nonzero(np.isin(refs["id"], [r.id for r in catalog.band_references(own) if r.kind == "logo"]))[0]
     if len(logos) == 0:
         return None

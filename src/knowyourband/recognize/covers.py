@@ -35,9 +35,8 @@ from knowyourband.catalog import Catalog
 from knowyourband.features import Features
 from knowyourband.features.cover import DIM, SIDE, cover_thumbnail
 from knowyourband.index import Index
-from knowyourband.index.locals import KINDS
 from knowyourband.recognize import blur
-from knowyourband.recognize.agreement import box_agreement, similarity
+from knowyourband.recognize.agreement import box_agreement, similarity, top_voted
 from knowyourband.recognize.detections import Detection
 from knowyourband.recognize.lookalike import nearest_by_band, outvoted
 from knowyourband.recognize.proposals import Crop, crop_bounds, crop_feature_config, crop_features, crop_search_conf
@@ -143,10 +142,8 @@ def sharpened(gray: np.ndarray, detail: np.ndarray, scale: float, crop: Crop,
     `sharpen_min_blur`), and the same crop of the sharpened photo must place that same cover past
     the score and ratio gates. Returns that placement (working pixels, its own score), else None."""
     refs, p = index.locals.refs, crop.seen
-    if not len(p.votes):
-        return None
-    best = int(np.argmax(p.votes))
-    if p.votes[best] <= 0 or KINDS[int(refs["kind"][best])] != "album":
+    best = top_voted(p.votes, refs, "album")
+    if best is None:
         return None
     placed = similarity(p, best, index, {**conf, "agreement_inliers": conf["step_back_inliers"]})
     if placed is None:
