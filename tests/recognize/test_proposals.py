@@ -193,6 +193,15 @@ def test_only_crops_that_are_enlarged_keep_the_doubled_octave(recognizer, engine
                             recognizer.index)
         assert [recognizer.index.catalog.reference(int(refs["id"][d.ref])).key for d in found] == ["logo5"]
     assert octaves == [False, True]
+    # A large logo box the detector is sure of that names nothing is looked at again with the doubled
+    # octave, where thin or soft strokes keep their keypoints; an unsure box or an album box is not.
+    octaves.clear()
+    gray = cv2.cvtColor(background(11), cv2.COLOR_RGB2GRAY)
+    box = [200.0, 200.0, 620.0, 340.0]
+    sure = recognizer.config["fine_look_box_score"]
+    for proposal in (Proposal("logo", box, sure), Proposal("logo", box, sure - 0.01), Proposal("album", box, 0.9)):
+        assert look_closer(gray, [proposal], recognizer.config, recognizer.search_and_verify, recognizer.index) == []
+    assert octaves == [False, True, False, False]
 
 
 def _print_of_logo3(white_on_black: bool) -> np.ndarray:

@@ -182,7 +182,15 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
     def one(proposal: Proposal) -> list[Detection]:
         box = np.asarray(proposal.box, dtype=np.float64) * scale
         enlarged = min(box[2] - box[0], box[3] - box[1]) < conf["proposal_side"]
-        feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], fine if enlarged else coarse)
+        named = look(proposal, box, fine if enlarged else coarse)
+        if not named and not enlarged and proposal.kind == "logo" and proposal.score >= conf["fine_look_box_score"]:
+            # Thin or soft strokes keep their keypoints at the doubled octave's scales even in a box
+            # 100-400 px tall (a blurred logo drawn in thin outlines).
+            named = look(proposal, box, fine)
+        return named
+
+    def look(proposal: Proposal, box: np.ndarray, config: FeatureConfig) -> list[Detection]:
+        feats, origin, enlarge = crop_features(gray, box, conf["proposal_side"], config)
         if len(feats) < conf["agreement_inliers"]:
             return []
         if proposal.kind == "logo":

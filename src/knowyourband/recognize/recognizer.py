@@ -99,6 +99,9 @@ default_conf: dict[str, Any] = {
     # doubled first octave. Larger boxes without it: closer look median 308 -> 152 ms at 1.3k references
     # and 360 -> 183 ms at 10k; one more object named at 1.3k, four fewer at 10k (docs/engine.md).
     "proposal_side": 100,
+    # A logo box the detector scored at least this that needed no enlargement and named nothing is
+    # looked at again with the doubled octave (above 1: never).
+    "fine_look_box_score": 0.5,
     "proposal_max_side": 2560,  # crops come from the photo decoded at up to this long side
     "proposal_keypoints": 1500,
     "proposal_shortlist": 20,  # references verified per proposal
