@@ -133,12 +133,13 @@ def test_the_recognizer_names_a_cover_blurred_past_its_keypoints_by_its_look(eng
 
     recognizer = Recognizer.open(engine_index)
     ref, cover = _cover(recognizer)
-    photo, quad, _ = _turned_blurred_photo(cover, blur=45)
+    # At 45 px a few of its keypoints still place it (its box's crop is stretched on its own range).
+    photo, quad, _ = _turned_blurred_photo(cover, blur=51)
     png = cv2.imencode(".png", cv2.cvtColor(photo, cv2.COLOR_RGB2BGR))[1].tobytes()
     found = recognizer.recognize(load_image(png)).objects
     assert [(o.kind, o.reference_id, o.inliers) for o in found] == [
         ("album", int(recognizer.index.locals.refs["id"][ref]), 0)]
-    # The detector's box grows by the smear (45 px); corners stay in the reference's order.
+    # The detector's box grows by the smear (51 px); corners stay in the reference's order.
     assert np.abs(np.array(found[0].quad) - quad).max() < 60
     without = Recognizer.open(engine_index, conf={"cover_look": False})
     assert without.recognize(load_image(png)).objects == []

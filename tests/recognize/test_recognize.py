@@ -6,10 +6,13 @@ import io
 import threading
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from engine_scenes import background, cover_rgb, drawing, logo_gray, paste, rect_quad, save
+from knowyourband.detect import Detection as Proposal
 from knowyourband.imageio import load_image
+from knowyourband.recognize.proposals import look_closer
 
 
 def corner_error(found: list[list[float]], truth: np.ndarray) -> float:
@@ -122,15 +125,35 @@ def test_the_closer_look_reads_the_same_detail_whether_kept_or_decoded_again(rec
     path = save(background(5, width=2000, height=1500), tmp_path / "big.jpg")
     kept = load_image(path, max_side=1280, detail_side=2560)
     plain = load_image(path, max_side=1280)
-    gray = recognizer.working_gray(kept.rgb)
-    from_kept, scale = recognizer._detail_gray(path, kept, gray)
-    decoded_again, scale_again = recognizer._detail_gray(path, plain, gray)
+    from_kept, scale = recognizer._detail_gray(path, kept)
+    decoded_again, scale_again = recognizer._detail_gray(path, plain)
     assert scale == scale_again == 2000 / 1280
     assert np.array_equal(from_kept, decoded_again)
+    # Gray levels as decoded: each crop is stretched on its own range.
+    assert np.array_equal(from_kept, cv2.cvtColor(load_image(path).rgb, cv2.COLOR_RGB2GRAY))
 
     class OneWay(io.RawIOBase):  # an upload stream that cannot be rewound
         def readable(self) -> bool:
             return True
 
-    working, scale = recognizer._detail_gray(OneWay(), plain, gray)
-    assert working is gray and scale == 1.0
+    working, scale = recognizer._detail_gray(OneWay(), plain)
+    assert np.array_equal(working, cv2.cvtColor(plain.rgb, cv2.COLOR_RGB2GRAY)) and scale == 1.0
+
+
+def test_a_closer_look_reads_faint_lettering_on_a_dark_panel_of_a_bright_photo(recognizer,
+                                                                               engine_catalog: Path) -> None:
+    # The panel is darker than the photo's 1st percentile: the whole photo's stretch turns it black.
+    photo = background(4, width=1280, height=960, level=1.4)
+    ink = logo_gray(engine_catalog, 3).astype(np.float32) / 255
+    quad = rect_quad(640, 480, 200, 200 * ink.shape[0] / ink.shape[1])
+    paste(photo, np.repeat((18 + 22 * ink)[..., None], 3, axis=2).astype(np.uint8), quad)
+    loaded = load_image(cv2.imencode(".png", cv2.cvtColor(photo, cv2.COLOR_RGB2BGR))[1].tobytes())
+    proposal = Proposal("logo", [*quad.min(axis=0), *quad.max(axis=0)], 0.9)
+    refs, catalog = recognizer.index.locals.refs, recognizer.index.catalog
+
+    def named(gray: np.ndarray) -> list[str]:
+        found = look_closer(gray, [proposal], recognizer.config, recognizer.search_and_verify, recognizer.index)
+        return [catalog.reference(int(refs["id"][d.ref])).key for d in found]
+
+    assert named(recognizer._detail_gray(None, loaded)[0]) == ["logo3"]
+    assert "logo3" not in named(recognizer.working_gray(loaded.rgb))

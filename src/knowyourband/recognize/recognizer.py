@@ -333,7 +333,7 @@ class Recognizer:
                                   c["max_overlap"], c["agreement_iou"], c["proposal_max"])
             if pending:
                 t = time.perf_counter()
-                detail, scale = self._detail_gray(image, loaded, gray)
+                detail, scale = self._detail_gray(image, loaded)
                 unnamed: dict = {}
                 closer = self._closer_look(detail, scale, pending, unnamed, first.votes)
                 if closer:
@@ -442,23 +442,30 @@ class Recognizer:
         gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
         return stretch(gray) if self.config["stretch"] else gray
 
-    def _detail_gray(self, image: ImageSource | LoadedImage, loaded: LoadedImage,
-                     gray: np.ndarray) -> tuple[np.ndarray, float]:
+    def _detail_gray(self, image: ImageSource | LoadedImage, loaded: LoadedImage) -> tuple[np.ndarray, float]:
         """The gray photo at up to `proposal_max_side` for the closer look, and its pixels per working
         pixel: the pixels the first decode kept (`LoadedImage.detail`), or the source decoded again.
-        Falls back to the working photo when the source cannot be read again."""
-        if loaded.scale >= 1.0:
-            return gray, 1.0
-        detail = loaded.detail
-        if detail is None:
-            if isinstance(image, LoadedImage):
-                return gray, 1.0
-            if hasattr(image, "seek"):
-                if not (hasattr(image, "seekable") and image.seekable()):
-                    return gray, 1.0
-                image.seek(0)
-            detail = load_image(image, max_side=self.config["proposal_max_side"]).rgb
-        return self.working_gray(detail), detail.shape[1] / loaded.rgb.shape[1]
+        Falls back to the working photo when the source cannot be read again.
+
+        Its gray levels are not stretched: each crop is stretched on its own range. Stretched as a
+        whole, a bright photo's regions darker than its 1st percentile turn black, and the lettering
+        on a logo's dark panel with them (a poster logo's crop kept 25 keypoints instead of 438)."""
+        rgb = loaded.rgb if loaded.scale >= 1.0 else loaded.detail
+        if rgb is None:
+            rgb = self._decoded_again(image)
+        if rgb is None:
+            rgb = loaded.rgb
+        return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), rgb.shape[1] / loaded.rgb.shape[1]
+
+    def _decoded_again(self, image: ImageSource | LoadedImage) -> np.ndarray | None:
+        """The source decoded again at up to `proposal_max_side`; None when it cannot be read again."""
+        if isinstance(image, LoadedImage):
+            return None
+        if hasattr(image, "seek"):
+            if not (hasattr(image, "seekable") and image.seekable()):
+                return None
+            image.seek(0)
+        return load_image(image, max_side=self.config["proposal_max_side"]).rgb
 
     def photo_features(self, gray: np.ndarray) -> Features:
         c = self.config
