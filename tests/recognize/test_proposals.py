@@ -13,6 +13,7 @@ from knowyourband.features import FeatureConfig
 from knowyourband.recognize import proposals
 from knowyourband.recognize.detections import Detection
 from knowyourband.recognize.proposals import (
+    clipped_share,
     crop_features,
     look_closer,
     mark_boxed,
@@ -83,6 +84,17 @@ def test_crop_is_enlarged_to_the_asked_side_and_no_further_than_four_times() -> 
     assert enlarge == 2.0 and origin.tolist() == [50.0, 87.0]  # 25 % margin on each side, whole pixels
     _, _, enlarge = crop_features(gray, np.array([10.0, 10.0, 60.0, 15.0]), 100, config)
     assert enlarge == 4.0
+
+
+def test_clipped_share_counts_a_box_pixels_outside_the_gray_range() -> None:
+    gray = np.full((100, 200), 100, np.uint8)
+    gray[:, :50] = 10  # darker than the range
+    gray[:50, 150:] = 250  # brighter
+    assert clipped_share(gray, np.array([0.0, 0.0, 100.0, 100.0]), 20, 240) == 0.5
+    assert clipped_share(gray, np.array([100.0, 0.0, 200.0, 100.0]), 20, 240) == 0.25
+    assert clipped_share(gray, np.array([60.0, 10.0, 140.0, 90.0]), 20, 240) == 0.0
+    assert clipped_share(gray, np.array([-50.0, -50.0, 50.0, 50.0]), 20, 240) == 1.0  # cut to the photo
+    assert clipped_share(gray, np.array([300.0, 0.0, 400.0, 50.0]), 20, 240) == 0.0  # outside it
 
 
 def test_only_confident_boxes_outside_found_objects_get_a_closer_look() -> None:

@@ -12,6 +12,7 @@ import numpy as np
 from engine_scenes import background, cover_rgb, drawing, logo_gray, paste, rect_quad, save
 from knowyourband.detect import Detection as Proposal
 from knowyourband.imageio import load_image
+from knowyourband.recognize.detections import quad_box
 from knowyourband.recognize.proposals import look_closer
 
 
@@ -157,3 +158,30 @@ def test_a_closer_look_reads_faint_lettering_on_a_dark_panel_of_a_bright_photo(r
 
     assert named(recognizer._detail_gray(None, loaded)[0]) == ["logo3"]
     assert "logo3" not in named(recognizer.working_gray(loaded.rgb))
+
+
+def test_the_stretched_look_sees_only_confident_logo_boxes_the_photo_stretch_clips(recognizer) -> None:
+    photo = background(4, width=1280, height=960, level=1.4)
+    refs, catalog = recognizer.index.locals.refs, recognizer.index.catalog
+
+    def panel(i: int, ink_level: int, paper_level: int, cx: float, cy: float) -> list[float]:
+        ink = logo_gray(None, i).astype(np.float32) / 255
+        quad = rect_quad(cx, cy, 130, 130 * ink.shape[0] / ink.shape[1])
+        paste(photo, np.repeat((ink_level + (paper_level - ink_level) * ink)[..., None], 3, axis=2).astype(np.uint8),
+              quad)
+        return [*quad.min(axis=0), *quad.max(axis=0)]
+
+    # Two panels darker than the photo's 1st percentile, one inside its range; each names its logo in
+    # a closer look.
+    dark = panel(3, 130, 12, 400, 300)
+    light = panel(5, 110, 200, 900, 300)
+    unsure = panel(7, 130, 12, 400, 700)
+    proposals = [Proposal("logo", dark, 0.9), Proposal("logo", light, 0.9), Proposal("logo", unsure, 0.4),
+                 Proposal("album", dark, 0.9)]
+    loaded = load_image(cv2.imencode(".png", cv2.cvtColor(photo, cv2.COLOR_RGB2BGR))[1].tobytes())
+    detail, scale = recognizer._detail_gray(None, loaded)
+
+    found = recognizer._stretched_look(detail, scale, proposals, [])
+    assert [catalog.reference(int(refs["id"][d.ref])).key for d in found] == ["logo3"]
+    assert np.abs(quad_box(found[0].quad) - np.array(dark)).max() < 6  # in working pixels
+    assert recognizer._stretched_look(detail, scale, proposals[:1], [found[0]]) == []  # already named

@@ -10,6 +10,7 @@ from knowyourband.features.rootsift import (
     reference_gray,
     rootsift,
     stretch,
+    stretch_range,
 )
 
 # Every process that extracts features (build workers, recognizers, the server) reuses its image
@@ -17,4 +18,4 @@ from knowyourband.features.rootsift import (
 keep_freed_memory()
 
 __all__ = ["FeatureConfig", "Features", "cover_thumbnail", "extract", "invert_polarity", "reference_gray", "rootsift",
-           "stretch"]
+           "stretch", "stretch_range"]

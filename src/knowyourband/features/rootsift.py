@@ -88,13 +88,20 @@ def reference_gray(rgb: np.ndarray, alpha: np.ndarray | None) -> np.ndarray:
     return (255 - alpha).astype(np.uint8)
 
 
+def stretch_range(gray: np.ndarray, low: float = 1.0, high: float = 99.0) -> tuple[float, float]:
+    """The gray levels `stretch` spreads over 0..255: a gray image's (H, W) uint8 percentiles `low`
+    and `high`, taken on every 4th pixel each way."""
+    lo, hi = np.percentile(gray[::4, ::4], [low, high])
+    return float(lo), float(hi)
+
+
 def stretch(gray: np.ndarray, low: float = 1.0, high: float = 99.0) -> np.ndarray:
     """Spread a gray image's (H, W) uint8 percentiles `low`..`high` over 0..255.
 
     SIFT's contrast threshold is absolute, so a photo taken in low light loses most of its keypoints;
     stretching first makes the threshold relative to the photo's own range.
     """
-    lo, hi = np.percentile(gray[::4, ::4], [low, high])
+    lo, hi = stretch_range(gray, low, high)
     if hi - lo < 8:  # a flat image: stretching would only amplify noise
         return gray
     lut = np.clip((np.arange(256, dtype=np.float32) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)

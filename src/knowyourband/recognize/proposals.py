@@ -124,6 +124,16 @@ def crop_features(gray: np.ndarray, box: np.ndarray, side: int, config: FeatureC
     return feats, np.array([x0, y0], dtype=np.float64), enlarge
 
 
+def clipped_share(gray: np.ndarray, box: np.ndarray, lo: float, hi: float) -> float:
+    """The share of a (4,) box's pixels of a gray photo (H, W) darker than `lo` or brighter than `hi`
+    (0 for a box outside the photo)."""
+    h, w = gray.shape
+    x0, y0 = int(np.clip(box[0], 0, w)), int(np.clip(box[1], 0, h))
+    x1, y1 = int(np.clip(np.ceil(box[2]), 0, w)), int(np.clip(np.ceil(box[3]), 0, h))
+    region = gray[y0:y1, x0:x1]
+    return float(((region < lo) | (region > hi)).mean()) if region.size else 0.0
+
+
 def crop_bounds(shape: tuple[int, ...], origin: np.ndarray, enlarge: float) -> np.ndarray:
     """The (4,) extent of a photo of `shape` (H, W) in the pixels of a crop of it (`crop_features`'s
     `origin` and `enlarge`)."""

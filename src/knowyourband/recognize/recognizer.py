@@ -19,7 +19,7 @@ from knowyourband.detect import Detection as Proposal
 from knowyourband.detect.tiles import with_tiles
 from knowyourband.embed import Embedder
 from knowyourband.errors import KybError
-from knowyourband.features import FeatureConfig, Features, extract, invert_polarity, stretch
+from knowyourband.features import FeatureConfig, Features, extract, invert_polarity, stretch, stretch_range
 from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
 from knowyourband.index.locals import KINDS
@@ -27,7 +27,8 @@ from knowyourband.recognize import blur
 from knowyourband.recognize.covers import CoverThumbnails, cover_look, sharpened, step_back
 from knowyourband.recognize.detections import Detection, detect, quad_box, resolve
 from knowyourband.recognize.lookalike import LogoLookalikes
-from knowyourband.recognize.proposals import Crop, look_closer, mark_boxed, unexplained, without_covers_held_by_logos
+from knowyourband.recognize.proposals import (Crop, clipped_share, look_closer, mark_boxed, unexplained,
+                                               without_covers_held_by_logos)
 from knowyourband.recognize.unknown import open_detector, unknown_regions
 from knowyourband.result import Candidate, RecognizedObject, Result
 from knowyourband.verify.geometry import inside_convex
@@ -199,6 +200,15 @@ default_conf: dict[str, Any] = {
     "sharpen_box_score": 0.5,
     "sharpen_lookalike_margin": 0.10,
     "sharpen_inliers": 5,
+    # Logo boxes the detector is sure of (`stretched_look_box_score`) still unnamed after the sharper
+    # look get one more, in the detail photo stretched as a whole, where that stretch clips at least
+    # `stretched_look_clip` of the box's pixels (0: never). Elsewhere it would only repeat the closer
+    # look, each crop being stretched on its own range. The closer look's crops are cut from the
+    # unstretched photo because clipping can turn a dark panel's lettering black; where the lettering
+    # is brighter than the clipped levels, clipping flattens the panel's texture instead and leaves the
+    # letters alone (standard photos: 2 poster logos more, none lost; docs/engine.md).
+    "stretched_look_box_score": 0.5,
+    "stretched_look_clip": 0.05,
     "detector_min_score": 0.5,  # the shipped model is unreliable below this (its model card)
     "detector_max_covered": 0.5,  # a detection mostly inside an identified object is that object
 }
@@ -343,6 +353,10 @@ class Recognizer:
                 if sharper:
                     closer = closer + self._boxed(sharper, proposals)
                     kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
+                stretched = self._stretched_look(detail, scale, proposals, kept)
+                if stretched:
+                    closer = closer + self._boxed(stretched, proposals)
+                    kept, rivals = resolve(passing + closer, c["max_overlap"], c["min_inliers"])
                 looks = self._cover_looks(loaded.rgb, gray, detail, scale, unnamed, proposals, kept, first.votes)
                 if looks:
                     mark_boxed(looks, proposals, self.index, c["proposal_min_score"], c["agreement_iou"])
@@ -412,6 +426,24 @@ class Recognizer:
                              c["sharpen_nsr"])
         sharper = {**c, "lookalike_margin": c["sharpen_lookalike_margin"], "agreement_inliers": c["sharpen_inliers"]}
         return look_closer(sharp, pending, sharper, self.search_and_verify, self.index, scale, self._crops,
+                           self._embedder, self._lookalikes)
+
+    def _stretched_look(self, detail: np.ndarray, scale: float, proposals: list[Proposal],
+                        kept: list[Detection]) -> list[Detection]:
+        """Detections (working pixels) in the confident logo boxes still unnamed, looked at again in the
+        `detail` photo (`scale` of its pixels a working pixel) stretched as a whole, in those boxes that
+        stretch clips enough of (`stretched_look_clip`)."""
+        c = self.config
+        if c["stretched_look_clip"] <= 0:
+            return []
+        lo, hi = stretch_range(detail)
+        boxes = unexplained(proposals, kept, self.index.locals.refs["kind"], c["stretched_look_box_score"],
+                            c["max_overlap"], c["agreement_iou"], c["proposal_max"])
+        pending = [p for p in boxes if p.kind == "logo"
+                   and clipped_share(detail, np.asarray(p.box) * scale, lo, hi) >= c["stretched_look_clip"]]
+        if not pending:
+            return []
+        return look_closer(stretch(detail), pending, c, self.search_and_verify, self.index, scale, self._crops,
                            self._embedder, self._lookalikes)
 
     def _cover_looks(self, rgb: np.ndarray, gray: np.ndarray, detail: np.ndarray, scale: float,
