@@ -154,3 +154,30 @@ def test_a_thin_lookalikes_outline_takes_its_references_shape_from_a_box_three_t
     # Strips and growth alone cannot outline it; the box cut to the reference's shape does.
     assert iou(refit(gray, loose, own, embedder, vector, w / (3 * h), gain), true) < 0.5  # the box's own shape
     assert iou(refit(gray, loose, own, embedder, vector, aspect, gain), true) > 0.8
+
+
+def test_the_named_references_shape_counts_when_the_glyph_alone_gains_too_little(recognizer) -> None:
+    ref, vector = _logo(recognizer)
+    row = recognizer.index.locals.refs[ref]
+    aspect = float(row["width"]) / float(row["height"])
+    image = load_image(recognizer.index.catalog.reference(int(row["id"])).image)
+    gray = np.full((400, 500), 255, np.uint8)
+    w = 300
+    h = round(w / aspect)
+    x0, y0 = 100, 200 - h // 2
+    logo = reference_gray(image.rgb, image.alpha)
+    gray[y0:y0 + h, x0:x0 + w] = cv2.resize(logo, (w, h), interpolation=cv2.INTER_AREA)
+    true = np.array([x0, y0, x0 + w, y0 + h], np.float64)
+    loose = np.array([x0, y0 - h // 2, x0 + w, y0 + h + h // 2], np.float64)  # twice the logo's height
+    embedder = recognizer._embedder
+    own = embedder.embed(photo_glyph(gray, loose)[None])[0]
+    cut = embedder.embed(photo_glyph(gray, true)[None])[0]
+    # Ask the cut to the reference's shape for a glyph gain just over the one it has: on looks alone
+    # the loose box stays; counting the shape (the loose box is ln 2 off it, the cut not at all) the
+    # cut is taken, and a shape credit too small to cover the shortfall changes nothing.
+    gain = float((cut - own) @ vector) + 0.02
+    weight = recognizer.config["lookalike_refit_shape"]
+    assert 0.02 < weight * np.log(2)
+    assert np.array_equal(refit(gray, loose, own, embedder, vector, aspect, gain), loose)
+    assert iou(refit(gray, loose, own, embedder, vector, aspect, gain, weight), true) > 0.8
+    assert np.array_equal(refit(gray, loose, own, embedder, vector, aspect, gain, 0.01), loose)

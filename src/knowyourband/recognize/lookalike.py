@@ -118,13 +118,25 @@ def refit_views(box: np.ndarray, aspect: float) -> np.ndarray:
     return np.array(views)
 
 
+def off_shape(boxes: np.ndarray, aspect: float) -> np.ndarray:
+    """How far boxes (..., 4) are from the shape `aspect` (width / height): |ln(their aspect / it)|."""
+    w = np.maximum(boxes[..., 2] - boxes[..., 0], 1e-3)
+    h = np.maximum(boxes[..., 3] - boxes[..., 1], 1e-3)
+    return np.abs(np.log(w / h / aspect))
+
+
 def refit(gray: np.ndarray, box: np.ndarray, own: np.ndarray, embedder: Embedder, reference: np.ndarray,
-          aspect: float, gain: float) -> np.ndarray:
+          aspect: float, gain: float, shape_weight: float = 0.0) -> np.ndarray:
     """The outline of a named lookalike: of `refit_views(box, aspect)` (pixels of `gray`; `aspect` the
     named reference's width / height), the one whose glyph is nearest the named reference's
     embedding `reference`, if it is nearer than the box's own glyph (embedding `own`, which naming it
     already made) by at least `gain`; else the box. Six of the 101 lookalikes on the standard photos
-    named the right band in a box too loose for IoU 0.5 with the logo, three of them twice its height."""
+    named the right band in a box too loose for IoU 0.5 with the logo, three of them twice its height.
+
+    The named reference's shape is evidence too: each outline's cosine is lowered by `shape_weight`
+    times its `off_shape`, the box's own included. A thin logo boxed at twice its height, its glyph
+    no nearer when cut to its shape, is outlined by that cut; a box cut short by the detector is
+    grown rather than narrowed to a strip further off the logo's shape."""
     box = np.asarray(box, dtype=np.float64)
     views = refit_views(box, aspect)
     glyphs = [photo_glyph(gray, v) for v in views]
@@ -132,5 +144,7 @@ def refit(gray: np.ndarray, box: np.ndarray, own: np.ndarray, embedder: Embedder
     if not kept:
         return box
     sims = embedder.embed(np.stack([glyphs[i] for i in kept])) @ reference
-    best = int(np.argmax(sims))
-    return views[kept[best]] if sims[best] >= float(own @ reference) + gain else box
+    fit = sims - shape_weight * off_shape(views[kept], aspect)
+    best = int(np.argmax(fit))
+    own_fit = float(own @ reference) - shape_weight * float(off_shape(box, aspect))
+    return views[kept[best]] if fit[best] >= own_fit + gain else box

@@ -222,7 +222,7 @@ def look_closer(gray: np.ndarray, proposals: list[Proposal], conf: dict, search:
                         named_ref = index.locals.refs[agreed.ref]
                         fitted = refit(gray, box, vector, embedder, lookalikes.vector(agreed.ref),
                                        float(named_ref["width"]) / max(float(named_ref["height"]), 1.0),
-                                       conf["lookalike_refit_gain"])
+                                       conf["lookalike_refit_gain"], conf["lookalike_refit_shape"])
                         agreed.quad = box_quad((fitted - np.tile(origin, 2)) * enlarge)
             # Its score is fixed (the precision this evidence had); the one threshold still applies.
             named = [agreed] if agreed is not None and agreed.score >= conf["min_score"] else []

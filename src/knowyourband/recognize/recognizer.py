@@ -163,6 +163,12 @@ default_conf: dict[str, Any] = {
     # 0.02 and 0.05 on the standard photos' 101 lookalikes: 3 / 4 / 5 right bands brought to IoU
     # >= 0.5 with the logo at 0.05 / 0.02 / 0 and 0 / 1 / 1 taken below it.
     "lookalike_refit_gain": 0.05,
+    # ... counting the named reference's shape as this much cosine a unit of |ln(aspect ratio)| an
+    # outline is off it (`lookalike.off_shape`). 0.1 on the standard photos: 2 lookalikes brought to
+    # IoU >= 0.5 with their logo, 1 taken below it (a turned logo, whose box is squarer than its
+    # reference); on a second set of 400 photos (seed 2207) 1 brought and none taken. 0.3 took one more
+    # below it.
+    "lookalike_refit_shape": 0.1,
     # An album box still unnamed is named by its blurred colour thumbnail's nearest cover when that one
     # is this much nearer (cosine, at its best turn) than any other band's cover and the whole photo's
     # votes rank it in the first `cover_rank` (recognize/covers.py). On the standard photos the
