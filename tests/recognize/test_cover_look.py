@@ -76,7 +76,7 @@ def test_a_cover_the_catalogue_lacks_is_not_named_even_with_votes(recognizer) ->
 
 def test_a_step_back_places_a_cover_too_blurred_for_the_first_pass(recognizer) -> None:
     ref, cover = _cover(recognizer)
-    photo, quad, box = _turned_blurred_photo(cover, blur=31)
+    photo, quad, box = _turned_blurred_photo(cover, blur=35)
     gray = stretch(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY))
     conf, index = recognizer.config, recognizer.index
     assert recognizer.search_and_verify(recognizer.photo_features(gray)).passing(conf) == []
@@ -100,7 +100,7 @@ def _closer_crop(recognizer, gray: np.ndarray, box: np.ndarray) -> Crop:
 
 def test_a_cover_alone_in_a_shaken_photo_is_placed_once_sharpened_by_its_own_candidate(recognizer) -> None:
     ref, cover = _cover(recognizer, 2)
-    photo, quad, box = _turned_blurred_photo(cover, blur=35)
+    photo, quad, box = _turned_blurred_photo(cover, blur=39)
     photo = np.clip(photo + np.random.default_rng(0).normal(0, 4, photo.shape), 0, 255).astype(np.uint8)
     gray = stretch(cv2.cvtColor(photo, cv2.COLOR_RGB2GRAY))
     conf, index, search = recognizer.config, recognizer.index, recognizer.search_and_verify
