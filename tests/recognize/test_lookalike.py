@@ -136,7 +136,9 @@ def test_a_lookalikes_outline_drops_the_line_of_text_its_box_also_held(recognize
     assert np.array_equal(refit(gray, loose, own(loose), embedder, vector, aspect, 2.0), loose)  # no view gains 2.0
 
 
-def test_a_thin_lookalikes_outline_takes_its_references_shape_from_a_box_three_times_its_height(recognizer) -> None:
+def _logo_drawn_300_px_wide(recognizer) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+    """A white photo with the first logo reference drawn 300 px wide at its own shape: (the gray
+    photo, the logo's box, the reference's width / height, its embedding)."""
     ref, vector = _logo(recognizer)
     row = recognizer.index.locals.refs[ref]
     aspect = float(row["width"]) / float(row["height"])
@@ -147,8 +149,14 @@ def test_a_thin_lookalikes_outline_takes_its_references_shape_from_a_box_three_t
     x0, y0 = 100, 200 - h // 2
     logo = reference_gray(image.rgb, image.alpha)
     gray[y0:y0 + h, x0:x0 + w] = cv2.resize(logo, (w, h), interpolation=cv2.INTER_AREA)
-    true = np.array([x0, y0, x0 + w, y0 + h], np.float64)
-    loose = np.array([x0, y0 - h, x0 + w, y0 + 2 * h], np.float64)  # the logo in the middle third
+    return gray, np.array([x0, y0, x0 + w, y0 + h], np.float64), aspect, vector
+
+
+def test_a_thin_lookalikes_outline_takes_its_references_shape_from_a_box_three_times_its_height(recognizer) -> None:
+    gray, true, aspect, vector = _logo_drawn_300_px_wide(recognizer)
+    x0, y0, x1, y1 = true
+    w, h = x1 - x0, y1 - y0
+    loose = np.array([x0, y0 - h, x1, y1 + h], np.float64)  # the logo in the middle third
     gain, embedder = recognizer.config["lookalike_refit_gain"], recognizer._embedder
     own = embedder.embed(photo_glyph(gray, loose)[None])[0]
     # Strips and growth alone cannot outline it; the box cut to the reference's shape does.
@@ -157,18 +165,10 @@ def test_a_thin_lookalikes_outline_takes_its_references_shape_from_a_box_three_t
 
 
 def test_the_named_references_shape_counts_when_the_glyph_alone_gains_too_little(recognizer) -> None:
-    ref, vector = _logo(recognizer)
-    row = recognizer.index.locals.refs[ref]
-    aspect = float(row["width"]) / float(row["height"])
-    image = load_image(recognizer.index.catalog.reference(int(row["id"])).image)
-    gray = np.full((400, 500), 255, np.uint8)
-    w = 300
-    h = round(w / aspect)
-    x0, y0 = 100, 200 - h // 2
-    logo = reference_gray(image.rgb, image.alpha)
-    gray[y0:y0 + h, x0:x0 + w] = cv2.resize(logo, (w, h), interpolation=cv2.INTER_AREA)
-    true = np.array([x0, y0, x0 + w, y0 + h], np.float64)
-    loose = np.array([x0, y0 - h // 2, x0 + w, y0 + h + h // 2], np.float64)  # twice the logo's height
+    gray, true, aspect, vector = _logo_drawn_300_px_wide(recognizer)
+    x0, y0, x1, y1 = true
+    h = y1 - y0
+    loose = np.array([x0, y0 - h / 2, x1, y1 + h / 2], np.float64)  # twice the logo's height
     embedder = recognizer._embedder
     own = embedder.embed(photo_glyph(gray, loose)[None])[0]
     cut = embedder.embed(photo_glyph(gray, true)[None])[0]
