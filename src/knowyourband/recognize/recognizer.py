@@ -209,6 +209,8 @@ default_conf: dict[str, Any] = {
     "sharpen_box_score": 0.5,
     "sharpen_lookalike_margin": 0.10,
     "sharpen_inliers": 5,
+    # A box named only by a placement scored under this still gets the sharper look (its placement on a
+    # handful of points may be outlined badly; resolution keeps the better of the two).
     "sharpen_weak_score": 0.5,
     # Logo boxes the detector is sure of (`stretched_look_box_score`) still unnamed after the sharper
     # look get one more, in the detail photo stretched as a whole, where that stretch clips at least
