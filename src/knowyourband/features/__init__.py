@@ -9,6 +9,7 @@ from knowyourband.features.rootsift import (
     invert_polarity,
     reference_gray,
     rootsift,
+    spread_levels,
     stretch,
     stretch_range,
 )
@@ -18,4 +19,4 @@ from knowyourband.features.rootsift import (
 keep_freed_memory()
 
 __all__ = ["FeatureConfig", "Features", "cover_thumbnail", "extract", "invert_polarity", "reference_gray", "rootsift",
-           "stretch", "stretch_range"]
+           "spread_levels", "stretch", "stretch_range"]

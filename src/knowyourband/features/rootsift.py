@@ -101,7 +101,12 @@ def stretch(gray: np.ndarray, low: float = 1.0, high: float = 99.0) -> np.ndarra
     SIFT's contrast threshold is absolute, so a photo taken in low light loses most of its keypoints;
     stretching first makes the threshold relative to the photo's own range.
     """
-    lo, hi = stretch_range(gray, low, high)
+    return spread_levels(gray, *stretch_range(gray, low, high))
+
+
+def spread_levels(gray: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """Map a gray image's (H, W) uint8 levels `lo`..`hi` onto 0..255, clipping those outside (`stretch`
+    with the levels already measured by `stretch_range`)."""
     if hi - lo < 8:  # a flat image: stretching would only amplify noise
         return gray
     lut = np.clip((np.arange(256, dtype=np.float32) - lo) * (255.0 / (hi - lo)), 0, 255).astype(np.uint8)

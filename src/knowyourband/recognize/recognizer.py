@@ -19,7 +19,8 @@ from knowyourband.detect import Detection as Proposal
 from knowyourband.detect.tiles import with_tiles
 from knowyourband.embed import Embedder
 from knowyourband.errors import KybError
-from knowyourband.features import FeatureConfig, Features, extract, invert_polarity, stretch, stretch_range
+from knowyourband.features import (FeatureConfig, Features, extract, invert_polarity, spread_levels, stretch,
+                                   stretch_range)
 from knowyourband.imageio import ImageSource, LoadedImage, load_image
 from knowyourband.index import Index, vectors
 from knowyourband.index.locals import KINDS
@@ -458,8 +459,8 @@ class Recognizer:
                    and clipped_share(detail, np.asarray(p.box) * scale, lo, hi) >= c["stretched_look_clip"]]
         if not pending:
             return []
-        return look_closer(stretch(detail), pending, c, self.search_and_verify, self.index, scale, self._crops,
-                           self._embedder, self._lookalikes)
+        return look_closer(spread_levels(detail, lo, hi), pending, c, self.search_and_verify, self.index, scale,
+                           self._crops, self._embedder, self._lookalikes)
 
     def _cover_looks(self, rgb: np.ndarray, gray: np.ndarray, detail: np.ndarray, scale: float,
                      unnamed: dict[tuple[float, ...], Crop], proposals: list[Proposal], kept: list[Detection],
