@@ -8,7 +8,8 @@ import numpy as np
 
 from engine_scenes import drawing
 from knowyourband.features import stretch
-from knowyourband.recognize.covers import CoverThumbnails, cover_look, inscribed, sharpened, step_back
+from knowyourband.recognize.covers import (CoverThumbnails, at_frame, cover_look, inscribed, sharpened, step_back,
+                                          view)
 from knowyourband.recognize.proposals import Crop, crop_feature_config, crop_features, crop_search_conf
 
 TURN = 25.0  # degrees
@@ -61,9 +62,31 @@ def test_a_turned_blurred_cover_is_named_and_outlined_when_the_votes_rank_it_fir
 def test_no_name_when_the_votes_do_not_rank_it_first_in_a_small_catalogue(recognizer) -> None:
     ref, cover = _cover(recognizer)
     photo, _, box = _turned_blurred_photo(cover)
-    assert cover_look(photo, box, _votes(recognizer, {}), recognizer._covers, recognizer.config) is None
+    votes_needed = {**recognizer.config, "cover_sure_similarity": 1.01}  # its look alone never sure
+    assert cover_look(photo, box, _votes(recognizer, {}), recognizer._covers, votes_needed) is None
     outvoted = _votes(recognizer, {ref: 2.0, (ref + 1) % len(recognizer.index.locals.refs): 3.0})
-    assert cover_look(photo, box, outvoted, recognizer._covers, recognizer.config) is None
+    assert cover_look(photo, box, outvoted, recognizer._covers, votes_needed) is None
+
+
+def test_a_cover_its_thumbnail_is_sure_of_needs_no_vote_unless_its_box_meets_the_frame(recognizer) -> None:
+    ref, cover = _cover(recognizer)
+    photo, _, box = _turned_blurred_photo(cover)
+    _, nearest, similarity, margin = recognizer._covers.nearest(np.stack([view(photo, q) for q in inscribed(box)]))
+    assert nearest == ref
+    no_votes = _votes(recognizer, {})
+    sure = {**recognizer.config, "cover_margin": 0.0, "cover_sure_margin": margin - 0.01,
+            "cover_sure_similarity": similarity - 0.01}
+    found = cover_look(photo, box, no_votes, recognizer._covers, sure)
+    assert found is not None and found.ref == ref
+    for short in ({"cover_sure_margin": margin + 0.01}, {"cover_sure_similarity": similarity + 0.01}):
+        assert cover_look(photo, box, no_votes, recognizer._covers, {**sure, **short}) is None
+    # The same cover moved up until its box meets the photo's top edge: it may be cut there, so the
+    # margin alone no longer names it.
+    lift = int(box[1]) - 2
+    raised = np.vstack([photo[lift:], np.repeat(photo[-1:], lift, axis=0)])
+    at_top = box - np.float64([0, lift, 0, lift])
+    assert at_frame(at_top, raised.shape) and not at_frame(box, photo.shape)
+    assert cover_look(raised, at_top, no_votes, recognizer._covers, sure) is None
 
 
 def test_a_cover_the_catalogue_lacks_is_not_named_even_with_votes(recognizer) -> None:

@@ -50,6 +50,7 @@ WARP = 128  # px a view is rectified to; `cover_thumbnail` then shrinks it by ar
 SQUARE = np.float32([[0, 0], [WARP - 1, 0], [WARP - 1, WARP - 1], [0, WARP - 1]])
 POOL = 4  # the coarse thumbnail's block: 24 x 24 -> 6 x 6 px
 SHORTLIST = 64  # covers compared in full
+FRAME = 0.01  # a box nearer the photo's edge than this share of its short side may hold a cut cover
 
 
 def inscribed(box: np.ndarray) -> list[np.ndarray]:
@@ -90,15 +91,15 @@ class CoverThumbnails:
         self._catalog = catalog
         self._refs = refs
 
-    def nearest(self, views: np.ndarray) -> tuple[int, int, float]:
+    def nearest(self, views: np.ndarray) -> tuple[int, int, float, float]:
         """Over the views (V, DIM) of one box, each reference at its best view: (that view, the nearest
-        reference's position, its margin in cosine similarity over the nearest cover of another band)."""
+        reference's position, its cosine similarity, its margin over the nearest cover of another band)."""
         best = (coarse(views) @ self._coarse.T).max(axis=0)
         shortlist = np.argsort(-best)[:SHORTLIST]
         positions = self.positions[shortlist]
         sims = views @ np.asarray(self._thumbnails[positions], np.float32).T
         top, margin = nearest_by_band(sims.max(axis=0), positions, self._catalog, self._refs)
-        return int(sims[:, top].argmax()), int(positions[top]), margin
+        return int(sims[:, top].argmax()), int(positions[top]), float(sims[:, top].max()), margin
 
 
 def view(rgb: np.ndarray, quad: np.ndarray) -> np.ndarray:
@@ -125,7 +126,7 @@ def step_back(gray: np.ndarray, rgb: np.ndarray, box: np.ndarray, search: Callab
     if agreed is None:
         return None
     quad = agreed.quad / enlarge + origin
-    _, nearest, margin = thumbnails.nearest(view(rgb, quad)[None])
+    _, nearest, _, margin = thumbnails.nearest(view(rgb, quad)[None])
     if nearest != agreed.ref or margin < conf["cover_margin"]:
         return None
     agreed.quad, agreed.points = quad, (agreed.points / enlarge + origin).astype(np.float32)
@@ -167,6 +168,13 @@ def sharpened(gray: np.ndarray, detail: np.ndarray, scale: float, crop: Crop,
     return None
 
 
+def at_frame(box: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether `box` [x0, y0, x1, y1] comes within FRAME of the short side to an edge of a photo of
+    `shape`: the cover in it may be cut, and a part read as a whole looks like any other cover."""
+    gap = FRAME * min(shape[:2])
+    return bool(min(box[0], box[1], shape[1] - box[2], shape[0] - box[3]) < gap)
+
+
 def cover_look(rgb: np.ndarray, box: np.ndarray, votes: np.ndarray, thumbnails: CoverThumbnails,
                conf: dict) -> Detection | None:
     """The cover reference the album `box` (4,) of the working photo `rgb` looks like, outlined by its
@@ -176,8 +184,11 @@ def cover_look(rgb: np.ndarray, box: np.ndarray, votes: np.ndarray, thumbnails: 
     The detection has no geometric inliers (0); its score is `cover_score` (no wrong name on the
     benchmark yet, so box agreement's precision bound)."""
     quads = inscribed(box)
-    best, ref, margin = thumbnails.nearest(np.stack([view(rgb, q) for q in quads]))
-    if margin < conf["cover_margin"] or outvoted(votes, ref, conf["cover_rank"], conf["cover_rank_share"]):
+    best, ref, similarity, margin = thumbnails.nearest(np.stack([view(rgb, q) for q in quads]))
+    sure = (similarity >= conf["cover_sure_similarity"] and margin >= conf["cover_sure_margin"]
+            and not at_frame(box, rgb.shape))
+    if margin < conf["cover_margin"] or (not sure and outvoted(votes, ref, conf["cover_rank"],
+                                                                conf["cover_rank_share"])):
         return None
     return Detection(ref, quads[best].astype(np.float64), 0, 0.0, np.zeros(0, np.int32), np.zeros((0, 2), np.float32),
                      "cover look", score=conf["cover_score"])
