@@ -29,6 +29,8 @@ PAD = 16  # working pixels of photo around an outline, so a streak's ends stay i
 WINDOW = 128  # working pixels: the most of an outline's width or height a patch holds
 MIN_SIDE = 24  # outlines shorter than this (working pixels) say too little about a kernel
 MIN_PIXELS = 300  # and so does a patch with fewer pixels inside its outline
+REFINE_GAP = 0.02  # a grid streak this much less alike than the best defocus is refined all the same
+ALIGN = 4  # working pixels an outline is shifted by, at most, to lie on its print (`aligned`)
 
 
 class Blur(NamedTuple):
@@ -101,8 +103,23 @@ def patches(gray: np.ndarray, found: list[Detection], index: Index, limit: int) 
         inside = cv2.erode(inside, np.ones((3, 3), np.uint8)) > 0
         if inside.sum() < MIN_PIXELS:
             continue
-        out.append(Patch(drawn, gray[y0:y1, x0:x1].astype(np.float32), inside))
+        seen = gray[y0:y1, x0:x1].astype(np.float32)
+        out.append(Patch(aligned(drawn, seen, inside), seen, inside))
     return out
+
+
+def aligned(drawn: np.ndarray, seen: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """`drawn` shifted by the whole pixels (up to ALIGN each way) that make it, blurred by a middling
+    defocus, most alike `seen` inside the outline (absolute correlation, as `likeness`): an outline
+    placed on a few keypoints is often a pixel or two off, and a sharp streak suffers from that more
+    than a wide defocus does, which would then be taken for the photo's blur."""
+    if ALIGN <= 0 or min(drawn.shape) <= 2 * ALIGN:
+        return drawn
+    soft = cv2.GaussianBlur(drawn, (0, 0), 2.0, borderType=cv2.BORDER_REPLICATE)
+    inner = (slice(ALIGN, -ALIGN), slice(ALIGN, -ALIGN))
+    alike = cv2.matchTemplate(seen, soft[inner], cv2.TM_CCOEFF_NORMED, mask=inside[inner].astype(np.float32))
+    dy, dx = np.unravel_index(int(np.argmax(np.abs(np.nan_to_num(alike, nan=0.0)))), alike.shape)
+    return np.roll(drawn, (int(dy) - ALIGN, int(dx) - ALIGN), axis=(0, 1))
 
 
 def likeness(patch: Patch, blur: Blur) -> float:
@@ -127,14 +144,16 @@ def measure(gray: np.ndarray, found: list[Detection], index: Index, limit: int) 
     def alike(blur: Blur) -> float:
         return float(np.mean([likeness(p, blur) for p in ps]))
 
-    grid = [Blur("defocus", s) for s in SIGMAS] + [Blur("motion", n, a) for n in LENGTHS for a in ANGLES]
-    best_score, best = max(((alike(b), b) for b in grid), key=lambda t: t[0])
-    if best.kind == "motion":
-        lengths = np.unique(np.round(best.size * np.array([0.8, 0.9, 1.0, 1.1, 1.2])))
+    defocus = max(((alike(Blur("defocus", s)), Blur("defocus", s)) for s in SIGMAS), key=lambda t: t[0])
+    streak = max(((alike(Blur("motion", n, a)), Blur("motion", n, a)) for n in LENGTHS for a in ANGLES),
+                 key=lambda t: t[0])
+    # The streaks' grid is coarse: one between its lengths and angles can lose to a defocus until refined.
+    if streak[0] >= defocus[0] - REFINE_GAP:
+        lengths = np.unique(np.round(streak[1].size * np.array([0.8, 0.9, 1.0, 1.1, 1.2])))
         near = [Blur("motion", float(n), a % 180) for n in lengths if n >= 3
-                for a in range(int(best.angle) - 15, int(best.angle) + 16, 5)]
-        best_score, best = max([(best_score, best)] + [(alike(b), b) for b in near], key=lambda t: t[0])
-    return best
+                for a in range(int(streak[1].angle) - 15, int(streak[1].angle) + 16, 5)]
+        streak = max([streak] + [(alike(b), b) for b in near], key=lambda t: t[0])
+    return max(defocus, streak, key=lambda t: t[0])[1]
 
 
 def deconvolve(gray: np.ndarray, k: np.ndarray, nsr: float, region: np.ndarray) -> np.ndarray:
