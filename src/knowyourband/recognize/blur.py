@@ -119,7 +119,8 @@ def aligned(drawn: np.ndarray, seen: np.ndarray, inside: np.ndarray) -> np.ndarr
     inner = (slice(ALIGN, -ALIGN), slice(ALIGN, -ALIGN))
     alike = cv2.matchTemplate(seen, soft[inner], cv2.TM_CCOEFF_NORMED, mask=inside[inner].astype(np.float32))
     dy, dx = np.unravel_index(int(np.argmax(np.abs(np.nan_to_num(alike, nan=0.0)))), alike.shape)
-    return np.roll(drawn, (int(dy) - ALIGN, int(dx) - ALIGN), axis=(0, 1))
+    shift = np.float32([[1, 0, int(dx) - ALIGN], [0, 1, int(dy) - ALIGN]])
+    return cv2.warpAffine(drawn, shift, drawn.shape[::-1], flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE)
 
 
 def likeness(patch: Patch, blur: Blur) -> float:

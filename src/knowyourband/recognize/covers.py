@@ -11,7 +11,9 @@ independent signals agree: its nearest reference is clearly nearer than any othe
 (`cover_margin`), and the whole photo's keypoint votes rank that same reference among their first
 `cover_rank`. Blur leaves a cover a few keypoints, and they still vote for it: on the standard
 benchmark the right covers named this way ranked 0-15 by votes, the nearest references of covers
-left out of the index 110 and beyond (docs/engine.md).
+left out of the index 110 and beyond (docs/engine.md). A look that is alike its cover beyond what
+any wrong or unknown cover reached (`cover_sure_similarity` and `cover_sure_margin`) needs no vote,
+unless the box meets the photo's edge: a cover cut there, read as a whole, looks like another.
 
 Before that, the box is looked at from a step back (`step_back`): shrunk until its short side is
 `step_back_side` px, motion blur shrinks with it and a few of the cover's coarse keypoints match
@@ -179,7 +181,8 @@ def cover_look(rgb: np.ndarray, box: np.ndarray, votes: np.ndarray, thumbnails: 
                conf: dict) -> Detection | None:
     """The cover reference the album `box` (4,) of the working photo `rgb` looks like, outlined by its
     best inscribed quad, when its margin over every other band's covers is at least `cover_margin`
-    and the photo's `votes` (one per reference position) rank it high enough (module doc).
+    and the photo's `votes` (one per reference position) rank it high enough, or its look alone is
+    sure of it in a box clear of the photo's edge (module doc).
 
     The detection has no geometric inliers (0); its score is `cover_score` (no wrong name on the
     benchmark yet, so box agreement's precision bound)."""
