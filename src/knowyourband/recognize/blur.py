@@ -11,6 +11,7 @@ the photo deconvolved by it (Wiener) gives the boxes still unnamed a second clos
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import cv2
@@ -142,18 +143,18 @@ def measure(gray: np.ndarray, found: list[Detection], index: Index, limit: int) 
     if not ps:
         return None
 
-    def alike(blur: Blur) -> float:
-        return float(np.mean([likeness(p, blur) for p in ps]))
+    def best(blurs: Iterable[Blur]) -> tuple[float, Blur]:
+        """The blur that makes the patches look most alike, and how alike (the first of equals)."""
+        return max(((float(np.mean([likeness(p, b) for p in ps])), b) for b in blurs), key=lambda t: t[0])
 
-    defocus = max(((alike(Blur("defocus", s)), Blur("defocus", s)) for s in SIGMAS), key=lambda t: t[0])
-    streak = max(((alike(Blur("motion", n, a)), Blur("motion", n, a)) for n in LENGTHS for a in ANGLES),
-                 key=lambda t: t[0])
+    defocus = best(Blur("defocus", s) for s in SIGMAS)
+    streak = best(Blur("motion", n, a) for n in LENGTHS for a in ANGLES)
     # The streaks' grid is coarse: one between its lengths and angles can lose to a defocus until refined.
     if streak[0] >= defocus[0] - REFINE_GAP:
         lengths = np.unique(np.round(streak[1].size * np.array([0.8, 0.9, 1.0, 1.1, 1.2])))
-        near = [Blur("motion", float(n), a % 180) for n in lengths if n >= 3
-                for a in range(int(streak[1].angle) - 15, int(streak[1].angle) + 16, 5)]
-        streak = max([streak] + [(alike(b), b) for b in near], key=lambda t: t[0])
+        near = best(Blur("motion", float(n), a % 180) for n in lengths if n >= 3
+                    for a in range(int(streak[1].angle) - 15, int(streak[1].angle) + 16, 5))
+        streak = max(streak, near, key=lambda t: t[0])
     return max(defocus, streak, key=lambda t: t[0])[1]
 
 
