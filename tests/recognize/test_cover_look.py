@@ -8,8 +8,8 @@ import numpy as np
 
 from engine_scenes import drawing
 from knowyourband.features import stretch
-from knowyourband.recognize.covers import (CoverThumbnails, at_frame, cover_look, inscribed, sharpened, step_back,
-                                          view)
+from knowyourband.recognize.covers import (CoverThumbnails, at_frame, cover_look, inscribed, outlines, sharpened,
+                                          step_back, view)
 from knowyourband.recognize.proposals import Crop, crop_feature_config, crop_features, crop_search_conf
 
 TURN = 25.0  # degrees
@@ -31,6 +31,19 @@ def _turned_blurred_photo(cover: np.ndarray, blur: int = 31) -> tuple[np.ndarray
     kernel[blur // 2, :] = 1 / blur
     photo = cv2.filter2D(photo, -1, kernel)
     return photo, quad, np.concatenate([quad.min(axis=0), quad.max(axis=0)])
+
+
+def _slanted_blurred_photo(cover: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A 900 x 700 photo of `cover` lying on a pale table seen at a slant (its far side 30 % shorter:
+    a trapezoid, no parallelogram), defocused, with its true quad (4, 2) and its box [x0, y0, x1, y1]."""
+    quad = np.float32([[340, 200], [620, 200], [680, 520], [280, 520]])
+    side = cover.shape[0]
+    corners = np.float32([[0, 0], [side, 0], [side, side], [0, side]])
+    photo = np.full((700, 900, 3), (205, 195, 175), np.uint8)
+    warped = cv2.warpPerspective(cover, cv2.getPerspectiveTransform(corners, quad), (900, 700))
+    inside = cv2.fillConvexPoly(np.zeros((700, 900), np.uint8), quad.astype(np.int32), 1).astype(bool)
+    photo[inside] = warped[inside]
+    return cv2.GaussianBlur(photo, (0, 0), 4), quad, np.concatenate([quad.min(axis=0), quad.max(axis=0)])
 
 
 def _cover(recognizer, n: int = 0) -> tuple[int, np.ndarray]:
@@ -57,6 +70,25 @@ def test_a_turned_blurred_cover_is_named_and_outlined_when_the_votes_rank_it_fir
     assert found.score == conf["cover_score"]
     # The outline is the cover's, turned, corners in the reference's order (within a tenth of its side).
     assert np.abs(found.quad - quad).max() < 30
+
+
+def test_a_cover_at_a_slant_is_named_through_the_outline_its_edges_trace_when_sure(recognizer) -> None:
+    ref, cover = _cover(recognizer)
+    photo, quad, box = _slanted_blurred_photo(cover)
+    assert any(np.abs(q[:, None] - quad[None]).sum(axis=2).min(axis=1).max() < 20 for q in outlines(photo, box))
+    # Its inscribed views are not sure of it: every corner of theirs sits on a side of the box.
+    _, _, similarity, margin = recognizer._covers.nearest(np.stack([view(photo, q) for q in inscribed(box)]))
+    conf = {**recognizer.config, "cover_sure_similarity": similarity + 0.02, "cover_sure_margin": 0.0}
+    no_votes = _votes(recognizer, {})
+    found = cover_look(photo, box, no_votes, recognizer._covers, conf)
+    assert found is not None and found.ref == ref and found.model == "cover look"
+    assert np.abs(found.quad - quad).max() < 15
+    # A cover the catalogue lacks, at the same slant, is no reference's by the default sure rule.
+    stranger, _, _ = _slanted_blurred_photo(drawing.draw_cover(99_999))
+    assert cover_look(stranger, box, no_votes, recognizer._covers, recognizer.config) is None
+    # Nothing traced in a featureless box, and never for a box at the photo's edge.
+    assert outlines(np.full((700, 900, 3), 90, np.uint8), box) == []
+    assert cover_look(photo[198:], box - np.float64([0, 198, 0, 198]), no_votes, recognizer._covers, conf) is None
 
 
 def test_no_name_when_the_votes_do_not_rank_it_first_in_a_small_catalogue(recognizer) -> None:

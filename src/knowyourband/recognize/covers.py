@@ -53,6 +53,11 @@ SQUARE = np.float32([[0, 0], [WARP - 1, 0], [WARP - 1, WARP - 1], [0, WARP - 1]]
 POOL = 4  # the coarse thumbnail's block: 24 x 24 -> 6 x 6 px
 SHORTLIST = 64  # covers compared in full
 FRAME = 0.01  # a box nearer the photo's edge than this share of its short side may hold a cut cover
+OUTLINE_MARGIN = 0.12  # of the box's sides: a detector's box may cut a little off the cover's edges
+OUTLINE_AREA = (0.35, 1.5)  # an outline's area, as a share of the box's
+OUTLINE_CANNY = (10, 25, 50)  # low hysteresis thresholds (high = 2 x low): blurred edges are faint
+OUTLINE_EPS = (0.02, 0.04, 0.06)  # of a hull's perimeter, tried in turn until it simplifies to 4 corners
+OUTLINES = 6  # the largest distinct ones kept
 
 
 def inscribed(box: np.ndarray) -> list[np.ndarray]:
@@ -68,6 +73,52 @@ def inscribed(box: np.ndarray) -> list[np.ndarray]:
             quad = np.float32([[x0 + t * w, y0], [x1, y0 + t * h], [x1 - t * w, y1], [x0, y1 - t * h]])
             out.extend(np.roll(quad, k, axis=0) for k in range(4))
     return out
+
+
+def outlines(rgb: np.ndarray, box: np.ndarray) -> list[np.ndarray]:
+    """The convex quadrilaterals (4, 2) float32 traced by the edges in and around `box` [x0, y0, x1,
+    y1] of the working photo `rgb`: hulls of edge contours covering a sensible share of the box
+    (OUTLINE_AREA), simplified to four corners; the largest OUTLINES distinct ones. `traced` turns
+    each to its four corner orders."""
+    h, w = rgb.shape[:2]
+    bw, bh = box[2] - box[0], box[3] - box[1]
+    x0, y0 = int(max(0, box[0] - OUTLINE_MARGIN * bw)), int(max(0, box[1] - OUTLINE_MARGIN * bh))
+    x1, y1 = int(min(w, box[2] + OUTLINE_MARGIN * bw)), int(min(h, box[3] + OUTLINE_MARGIN * bh))
+    gray = cv2.GaussianBlur(cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY), (0, 0), 1.0)
+    smallest, largest = (share * bw * bh for share in OUTLINE_AREA)
+    found = []
+    for low in OUTLINE_CANNY:
+        # Dilated so that a side broken by blur or a finger still closes the contour.
+        edges = cv2.dilate(cv2.Canny(gray, low, 2 * low), np.ones((3, 3), np.uint8))
+        for contour in cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)[0]:
+            hull = cv2.convexHull(contour)
+            area = cv2.contourArea(hull)
+            if not smallest <= area <= largest:
+                continue
+            perimeter = cv2.arcLength(hull, True)
+            for eps in OUTLINE_EPS:
+                corners = cv2.approxPolyDP(hull, eps * perimeter, True)
+                if len(corners) == 4:
+                    found.append((area, corners.reshape(4, 2).astype(np.float32) + np.float32([x0, y0])))
+                    break
+    kept: list[np.ndarray] = []
+    for _, quad in sorted(found, key=lambda f: -f[0]):
+        if all(np.abs(quad[:, None] - other[None]).sum(axis=2).min(axis=1).max() > 3 for other in kept):
+            kept.append(quad)
+        if len(kept) == OUTLINES:
+            break
+    return kept
+
+
+def traced(rgb: np.ndarray, box: np.ndarray) -> list[np.ndarray]:
+    """Each of the `outlines` around `box` in its four corner orders, clockwise in the photo as the
+    reference's corners are."""
+    quads = []
+    for quad in outlines(rgb, box):
+        centre = quad.mean(axis=0)
+        clockwise = quad[np.argsort(np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0]))]
+        quads.extend(np.roll(clockwise, k, axis=0) for k in range(4))
+    return quads
 
 
 def coarse(thumbnails: np.ndarray) -> np.ndarray:
@@ -182,16 +233,29 @@ def cover_look(rgb: np.ndarray, box: np.ndarray, votes: np.ndarray, thumbnails: 
     """The cover reference the album `box` (4,) of the working photo `rgb` looks like, outlined by its
     best inscribed quad, when its margin over every other band's covers is at least `cover_margin`
     and the photo's `votes` (one per reference position) rank it high enough, or its look alone is
-    sure of it in a box clear of the photo's edge (module doc).
+    sure of it in a box clear of the photo's edge (module doc). Failing that, the outlines its edges
+    trace (`traced`) name it only when sure: read through them as well, a cover the catalogue lacks
+    came nearer to a stranger's than the votes' rule allows for (docs/engine.md).
 
     The detection has no geometric inliers (0); its score is `cover_score` (no wrong name on the
     benchmark yet, so box agreement's precision bound)."""
+    clear = not at_frame(box, rgb.shape)
+
+    def sure(similarity: float, margin: float) -> bool:
+        return similarity >= conf["cover_sure_similarity"] and margin >= conf["cover_sure_margin"] and clear
+
+    def named(quad: np.ndarray, ref: int) -> Detection:
+        return Detection(ref, quad.astype(np.float64), 0, 0.0, np.zeros(0, np.int32), np.zeros((0, 2), np.float32),
+                         "cover look", score=conf["cover_score"])
+
     quads = inscribed(box)
     best, ref, similarity, margin = thumbnails.nearest(np.stack([view(rgb, q) for q in quads]))
-    sure = (similarity >= conf["cover_sure_similarity"] and margin >= conf["cover_sure_margin"]
-            and not at_frame(box, rgb.shape))
-    if margin < conf["cover_margin"] or (not sure and outvoted(votes, ref, conf["cover_rank"],
-                                                                conf["cover_rank_share"])):
-        return None
-    return Detection(ref, quads[best].astype(np.float64), 0, 0.0, np.zeros(0, np.int32), np.zeros((0, 2), np.float32),
-                     "cover look", score=conf["cover_score"])
+    if margin >= conf["cover_margin"] and (
+            sure(similarity, margin) or not outvoted(votes, ref, conf["cover_rank"], conf["cover_rank_share"])):
+        return named(quads[best], ref)
+    quads = traced(rgb, box) if clear else []
+    if quads:
+        best, ref, similarity, margin = thumbnails.nearest(np.stack([view(rgb, q) for q in quads]))
+        if sure(similarity, margin):
+            return named(quads[best], ref)
+    return None
