@@ -90,9 +90,10 @@ def detect(index: Index, photo_kp: np.ndarray, matches: Matches, shortlist: np.n
 
 
 def quad_area(quad: np.ndarray) -> float:
-    """Area of a (4, 2) quad (shoelace formula)."""
-    x, y = quad[:, 0], quad[:, 1]
-    return 0.5 * abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))))
+    """Area of a (4, 2) quad: half the cross product of its diagonals (the shoelace formula for four
+    corners). Plain floats: `resolve` asks for thousands on a crowded poster."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = quad.tolist()
+    return 0.5 * abs((x2 - x0) * (y3 - y1) - (x3 - x1) * (y2 - y0))
 
 
 def box_quad(box: np.ndarray) -> np.ndarray:

@@ -50,7 +50,7 @@ def project(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
 
 def inside_convex(quad: np.ndarray, points: np.ndarray) -> np.ndarray:
     """(N,) bool: which of (N, 2) points lie inside a convex, clockwise (4, 2) quad."""
-    edges = np.roll(quad, -1, axis=0) - quad  # (4, 2)
+    edges = quad[[1, 2, 3, 0]] - quad  # (4, 2), each corner to the next
     rel = points[:, None, :] - quad[None, :, :]  # (N, 4, 2)
     cross = edges[None, :, 0] * rel[:, :, 1] - edges[None, :, 1] * rel[:, :, 0]
     return np.all(cross >= 0, axis=1)
