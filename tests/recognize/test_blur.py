@@ -161,3 +161,25 @@ def test_a_shaken_poster_is_looked_at_again_sharpened(recognizer, tmp_path):
     assert set(found) > plain and len(found) >= len(plain) + 2
     for key, obj in found.items():
         assert np.abs(np.array(obj.quad) - truth[key]).max() < 30, key
+
+
+def test_the_sharper_look_scans_its_own_number_of_inverted_lists(recognizer, tmp_path, monkeypatch):
+    from knowyourband.recognize import recognizer as recognizer_module
+
+    photo = background(5, width=1600, height=1200)
+    for i in range(12):
+        width = 420 if i < 4 else 240
+        paste(photo, np.repeat(logo_gray(None, i)[..., None], 3, axis=2),
+              rect_quad(230 + (i % 4) * 380, 170 + (i // 4) * 400, width, width / 2.9))
+    shaken = cv2.filter2D(photo.astype(np.float32), -1, kernel(Blur("motion", 12, 60)), borderType=cv2.BORDER_REFLECT)
+    path = save(np.clip(shaken, 0, 255).astype(np.uint8), tmp_path / "shaken.jpg")
+    scanned = []
+    search = recognizer_module.vectors.search
+
+    def counting(vectors, descriptors, k, nprobe, ef):
+        scanned.append(nprobe)
+        return search(vectors, descriptors, k, nprobe, ef)
+
+    monkeypatch.setattr(recognizer_module.vectors, "search", counting)
+    Recognizer(recognizer.index, {"nprobe": 16, "sharpen_nprobe": 5}).recognize(path)
+    assert set(scanned) == {16, 5}

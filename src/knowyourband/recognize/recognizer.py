@@ -218,6 +218,9 @@ default_conf: dict[str, Any] = {
     "sharpen_box_score": 0.5,
     "sharpen_lookalike_margin": 0.10,
     "sharpen_inliers": 5,
+    # Its crops scan half the first look's inverted lists: on a blurred poster this look costs a third
+    # of the whole call, and the 16 lists gained their objects in the closer look (docs/engine.md).
+    "sharpen_nprobe": 8,
     # A box named only by a placement scored under this still gets the sharper look (its placement on a
     # handful of points may be outlined badly; resolution keeps the better of the two).
     "sharpen_weak_score": 0.5,
@@ -448,7 +451,8 @@ class Recognizer:
             return []
         sharp = blur.sharpen(detail, found, scale, np.array([p.box for p in pending], np.float64) * scale,
                              c["sharpen_nsr"])
-        sharper = {**c, "lookalike_margin": c["sharpen_lookalike_margin"], "agreement_inliers": c["sharpen_inliers"]}
+        sharper = {**c, "lookalike_margin": c["sharpen_lookalike_margin"], "agreement_inliers": c["sharpen_inliers"],
+                   "nprobe": c["sharpen_nprobe"]}
         return look_closer(sharp, pending, sharper, self.search_and_verify, self.index, scale, self._crops,
                            self._embedder, self._lookalikes)
 
