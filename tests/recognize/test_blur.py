@@ -141,9 +141,9 @@ def test_deconvolution_sharpens_inside_its_region_only():
     assert out.dtype == np.uint8 and out.shape == blurred.shape
 
 
-def test_a_shaken_poster_is_looked_at_again_sharpened(recognizer, tmp_path):
-    """Four large logos stay legible under a 12 px streak and measure it; of the eight smaller ones the
-    closer look cannot name some, which the sharpened photo gives back."""
+def _shaken_poster(tmp_path: Path) -> tuple[Path, dict[str, np.ndarray]]:
+    """A poster of twelve drawn logos (four large, eight smaller) under a 12 px streak and a little
+    noise, saved as a JPEG, with each logo's true quad by its reference key."""
     photo = background(5, width=1600, height=1200)
     truth = {}
     for i in range(12):
@@ -153,7 +153,13 @@ def test_a_shaken_poster_is_looked_at_again_sharpened(recognizer, tmp_path):
         truth[f"logo{i}"] = quad
     shaken = cv2.filter2D(photo.astype(np.float32), -1, kernel(Blur("motion", 12, 60)), borderType=cv2.BORDER_REFLECT)
     noise = np.random.default_rng(0).normal(0, 2, photo.shape)
-    path = save(np.clip(shaken + noise, 0, 255).astype(np.uint8), tmp_path / "shaken.jpg")
+    return save(np.clip(shaken + noise, 0, 255).astype(np.uint8), tmp_path / "shaken.jpg"), truth
+
+
+def test_a_shaken_poster_is_looked_at_again_sharpened(recognizer, tmp_path):
+    """Four large logos stay legible under a 12 px streak and measure it; of the eight smaller ones the
+    closer look cannot name some, which the sharpened photo gives back."""
+    path, truth = _shaken_poster(tmp_path)
     plain = {o.reference_key for o in Recognizer(recognizer.index, {"sharpen": False}).recognize(path).objects}
     result = recognizer.recognize(path)
     found = {o.reference_key: o for o in result.objects}
@@ -166,13 +172,7 @@ def test_a_shaken_poster_is_looked_at_again_sharpened(recognizer, tmp_path):
 def test_the_sharper_look_scans_its_own_number_of_inverted_lists(recognizer, tmp_path, monkeypatch):
     from knowyourband.recognize import recognizer as recognizer_module
 
-    photo = background(5, width=1600, height=1200)
-    for i in range(12):
-        width = 420 if i < 4 else 240
-        paste(photo, np.repeat(logo_gray(None, i)[..., None], 3, axis=2),
-              rect_quad(230 + (i % 4) * 380, 170 + (i // 4) * 400, width, width / 2.9))
-    shaken = cv2.filter2D(photo.astype(np.float32), -1, kernel(Blur("motion", 12, 60)), borderType=cv2.BORDER_REFLECT)
-    path = save(np.clip(shaken, 0, 255).astype(np.uint8), tmp_path / "shaken.jpg")
+    path, _ = _shaken_poster(tmp_path)
     scanned = []
     search = recognizer_module.vectors.search
 

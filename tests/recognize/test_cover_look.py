@@ -15,18 +15,25 @@ from knowyourband.recognize.proposals import Crop, crop_feature_config, crop_fea
 TURN = 25.0  # degrees
 
 
+def _laid(cover: np.ndarray, quad: np.ndarray, colour: tuple[int, int, int]) -> np.ndarray:
+    """A 900 x 700 photo of a plain `colour` with the square `cover` warped onto `quad` (4, 2)."""
+    side = cover.shape[0]
+    corners = np.float32([[0, 0], [side, 0], [side, side], [0, side]])
+    photo = np.full((700, 900, 3), colour, np.uint8)
+    warped = cv2.warpPerspective(cover, cv2.getPerspectiveTransform(corners, quad), (900, 700))
+    inside = cv2.fillConvexPoly(np.zeros((700, 900), np.uint8), quad.astype(np.int32), 1).astype(bool)
+    photo[inside] = warped[inside]
+    return photo
+
+
 def _turned_blurred_photo(cover: np.ndarray, blur: int = 31) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A 900 x 700 photo of `cover` turned by TURN degrees and smeared by a `blur`-px motion blur, with
     its true quad (4, 2) and its axis-aligned box [x0, y0, x1, y1]."""
     side = 300
-    small = cv2.resize(cover, (side, side), interpolation=cv2.INTER_AREA)
-    corners = np.float32([[0, 0], [side, 0], [side, side], [0, side]]) - side / 2
+    centred = np.float32([[0, 0], [side, 0], [side, side], [0, side]]) - side / 2
     a = np.deg2rad(TURN)
-    quad = corners @ np.float32([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]]) + np.float32([450, 350])
-    photo = np.full((700, 900, 3), (60, 45, 30), np.uint8)
-    warped = cv2.warpPerspective(small, cv2.getPerspectiveTransform(corners + side / 2, quad), (900, 700))
-    inside = cv2.fillConvexPoly(np.zeros((700, 900), np.uint8), quad.astype(np.int32), 1).astype(bool)
-    photo[inside] = warped[inside]
+    quad = centred @ np.float32([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]]) + np.float32([450, 350])
+    photo = _laid(cv2.resize(cover, (side, side), interpolation=cv2.INTER_AREA), quad, (60, 45, 30))
     kernel = np.zeros((blur, blur), np.float32)
     kernel[blur // 2, :] = 1 / blur
     photo = cv2.filter2D(photo, -1, kernel)
@@ -37,12 +44,7 @@ def _slanted_blurred_photo(cover: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
     """A 900 x 700 photo of `cover` lying on a pale table seen at a slant (its far side 30 % shorter:
     a trapezoid, no parallelogram), defocused, with its true quad (4, 2) and its box [x0, y0, x1, y1]."""
     quad = np.float32([[340, 200], [620, 200], [680, 520], [280, 520]])
-    side = cover.shape[0]
-    corners = np.float32([[0, 0], [side, 0], [side, side], [0, side]])
-    photo = np.full((700, 900, 3), (205, 195, 175), np.uint8)
-    warped = cv2.warpPerspective(cover, cv2.getPerspectiveTransform(corners, quad), (900, 700))
-    inside = cv2.fillConvexPoly(np.zeros((700, 900), np.uint8), quad.astype(np.int32), 1).astype(bool)
-    photo[inside] = warped[inside]
+    photo = _laid(cover, quad, (205, 195, 175))
     return cv2.GaussianBlur(photo, (0, 0), 4), quad, np.concatenate([quad.min(axis=0), quad.max(axis=0)])
 
 
